@@ -1,0 +1,114 @@
+"""Command line: `serve` the gateway, or `create-account` in the store."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from aiohttp import web
+
+from gateway.app import create_app, prepare_store
+from gateway.auth.tokens import TokenService, shared_secret
+from gateway.keys import RESOURCES, TOKENS
+from gateway.provision import bootstrap_master, create_master, has_accounts, load_fixtures
+from gateway.settings import Settings, SettingsError
+from gateway.store.connect import open_store
+
+log = logging.getLogger("gateway")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m gateway")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--fixtures", type=Path, help="load demo fixtures from this folder")
+    create = commands.add_parser("create-account", help="create the master account and admin")
+    create.add_argument("--name", help="account name (default GATEWAY_ADMIN_ACCOUNT)")
+    create.add_argument("--username", required=True)
+    create.add_argument("--password", required=True)
+    return parser
+
+
+def print_logins(logins: list[dict[str, str]], host: str, port: int) -> None:
+    """Show the demo logins and how to use one."""
+    if not logins:
+        return
+    print("\nDemo logins (PUT /v2/user_auth with md5 of 'username:password'):")
+    for login in logins:
+        print(f"  account {login['account_name']!r}: {login['username']} / {login['password']}")
+    first = logins[0]
+    print(
+        "\nTry:\n"
+        f"  CREDS=$(printf '%s' '{first['username']}:{first['password']}' | md5sum | cut -d' ' -f1)\n"
+        f"  curl -s -X PUT http://{host}:{port}/v2/user_auth -H 'Content-Type: application/json' "
+        f"-d '{{\"data\":{{\"credentials\":\"'$CREDS'\",\"account_name\":"
+        f"\"{first['account_name']}\"}}}}'\n",
+        flush=True,
+    )
+
+
+async def serve(settings: Settings, host: str, port: int, fixtures: Path | None) -> None:
+    """Run until interrupted."""
+    async with open_store(settings) as store:
+        app = create_app(settings, store)
+
+        async def seed(app: web.Application) -> AsyncIterator[None]:
+            await bootstrap_master(app)
+            if fixtures is not None:
+                print_logins(await load_fixtures(app, fixtures), host, port)
+            yield
+
+        app.cleanup_ctx.append(seed)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, host, port).start()
+        log.info("listening on http://%s:%d/v2/", host, port)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+
+
+async def create_account_command(settings: Settings, name: str, username: str,
+                                 password: str) -> int:
+    """Kazoo's `create_account`: the master account and its admin, into an empty store."""
+    async with open_store(settings) as store:
+        app = create_app(settings, store)
+        await prepare_store(store, app[RESOURCES])
+        app[TOKENS] = TokenService(store, await shared_secret(store, settings.secret_key),
+                                   settings.token_ttl)
+        if await has_accounts(app):
+            print("the store already has accounts; create more through the API", file=sys.stderr)
+            return 1
+        account, user = await create_master(app, name, username, password)
+        print(f"created account {account['name']} ({account['id']}) with admin {user['username']}")
+        return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = Settings.from_env()
+    except SettingsError as err:
+        print(f"invalid settings: {err}", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "serve":
+            asyncio.run(serve(settings, args.host, args.port, args.fixtures))
+            return 0
+        name = args.name or settings.admin_account
+        return asyncio.run(create_account_command(settings, name, args.username, args.password))
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from gateway.auth import throttle, tokens
+from gateway.auth.tokens import TokenService, shared_secret
+from gateway.crossbar.dispatch import api, banner
+from gateway.crossbar.resource import Registry
+from gateway.keys import RESOURCES, SETTINGS, STORE, TOKENS
+from gateway.resources import RESOURCES as ALL_RESOURCES
+from gateway.settings import Settings
+from gateway.store import Store
+
+
+async def prepare_store(store: Store, registry: Registry) -> None:
+    """Create every index the resources and the auth layer declare."""
+    await store.ensure_indexes(
+        [*registry.indexes(), *tokens.INDEXES, *throttle.INDEXES]
+    )
+
+
+def create_app(settings: Settings, store: Store) -> web.Application:
+    """A gateway application over an open store."""
+    app = web.Application(client_max_size=settings.max_upload_size + 65536)
+    app[SETTINGS] = settings
+    app[STORE] = store
+    app[RESOURCES] = Registry.of(ALL_RESOURCES)
+
+    async def services(app: web.Application) -> AsyncIterator[None]:
+        await prepare_store(store, app[RESOURCES])
+        secret = await shared_secret(store, settings.secret_key)
+        app[TOKENS] = TokenService(store, secret, settings.token_ttl)
+        yield
+
+    app.cleanup_ctx.append(services)
+    app.router.add_route("*", r"/{version:v\d+}", api)
+    app.router.add_route("*", r"/{version:v\d+}/{tail:.*}", api)
+    app.router.add_route("*", "/{tail:.*}", banner)
+    return app

@@ -1,0 +1,1 @@
+"""Authentication: tokens, credential hashes, login throttling, the account tree."""

@@ -1,0 +1,32 @@
+"""Who is calling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An authenticated caller: a user login, an API key or a per-request Basic login."""
+
+    account_id: str
+    owner_id: str | None
+    method: str
+    priv_level: str
+    superduper: bool
+    session_id: str | None = None
+    claims: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins (and API keys, and the master account) may change account settings."""
+        return self.priv_level == "admin" or self.superduper
+
+    def may_access(self, account: dict[str, Any]) -> bool:
+        """True for its own account, a descendant, or anything for the master account."""
+        return (
+            self.superduper
+            or account["id"] == self.account_id
+            or self.account_id in account.get("pvt_tree", [])
+        )

@@ -1,0 +1,1 @@
+"""The crossbar pipeline: it names no resource."""

@@ -1,0 +1,178 @@
+"""The one API route: Kazoo's pipeline from body parse to execution."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+
+from aiohttp import web
+
+from gateway.auth.credentials import basic_identity, token_of
+from gateway.auth.tree import ACCOUNTS, resolve_account
+from gateway.crossbar.accept import negotiate
+from gateway.crossbar.body import JSON_LIKE, parse_envelope, read_body
+from gateway.crossbar.context import Context, Reply
+from gateway.crossbar.errors import (
+    ApiError,
+    DatastoreUnreachable,
+    EmptyError,
+    Forbidden,
+    Gone,
+    MethodNotAllowed,
+    NoSuchPath,
+    TokenRejected,
+    Unauthorized,
+)
+from gateway.crossbar.render import render_error, render_preflight, render_reply
+from gateway.crossbar.resource import Handler, Resource, Route
+from gateway.crossbar.tokenizer import Noun, tokenize
+from gateway.keys import RESOURCES, TOKENS
+from gateway.store import StoreUnavailable
+
+log = logging.getLogger(__name__)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+BODY_VERBS = frozenset({"PUT", "POST", "PATCH"})
+BANNER = "PBX provisioning gateway: the API lives under /v2/\n"
+
+
+def request_id_of(request: web.Request) -> str:
+    """The client's X-Request-ID when sane, else a fresh 32-hex id."""
+    given = request.headers.get("X-Request-ID", "")
+    return given if _REQUEST_ID.match(given) else secrets.token_hex(16)
+
+
+async def banner(request: web.Request) -> web.Response:
+    """Kazoo answers any non-API path with a plain-text banner."""
+    return web.Response(text=BANNER, content_type="text/plain")
+
+
+async def api(request: web.Request) -> web.StreamResponse:
+    """Run one request through the pipeline and render the result."""
+    ctx = Context(app=request.app, request=request, request_id=request_id_of(request),
+                  verb=request.method.upper())
+    allowed: list[str] = []
+    try:
+        handler, allowed = await _prepare(ctx)
+        if handler is None:
+            return render_preflight(ctx, allowed)
+        reply: Reply = await handler(ctx)
+        return render_reply(ctx, reply, allowed)
+    except ApiError as err:
+        return render_error(ctx, err, allowed)
+    except StoreUnavailable:
+        log.warning("datastore unreachable (request %s)", ctx.request_id)
+        return render_error(ctx, DatastoreUnreachable(), allowed)
+    except Exception:
+        log.exception("unhandled error (request %s)", ctx.request_id)
+        return render_error(ctx, ApiError(), allowed)
+
+
+async def _prepare(ctx: Context) -> tuple[Handler | None, list[str]]:
+    """Steps before execution, in Kazoo's order; None handler means a CORS preflight."""
+    assert ctx.request is not None
+    registry = ctx.app[RESOURCES]
+    path = tokenize(ctx.request.raw_path, registry.resources, registry.greedy)
+    if path is None:
+        raise NoSuchPath()
+    if path.version == "1":
+        raise Gone()
+    content_type = ctx.request.content_type if ctx.request.body_exists else ""
+    ctx.raw_body = await read_body(ctx.request, ctx.settings.max_upload_size)
+    ctx.envelope = parse_envelope(ctx.raw_body, content_type)
+    ctx.data = ctx.envelope.get("data", {})
+    ctx.verb = _tunnelled_verb(ctx)
+    ctx.token = token_of(ctx)
+    if ctx.token:
+        ctx.identity = await ctx.app[TOKENS].verify(ctx.token)
+        if ctx.identity is None:
+            raise TokenRejected()
+    if not path.nouns:
+        raise Unauthorized() if ctx.identity is None else NoSuchPath()
+    resource, route = _route(path.nouns, registry.resources)
+    allowed = list(route.handlers)
+    if ctx.verb == "OPTIONS" and _is_preflight(ctx):
+        return None, allowed
+    if ctx.verb not in route.handlers:
+        raise MethodNotAllowed(allowed)
+    ctx.nouns = path.nouns
+    if path.own_account:
+        if ctx.identity is None:
+            raise Unauthorized()
+        first = path.nouns[0]
+        own = Noun(ACCOUNTS, (ctx.identity.account_id, *first.args[1:]))
+        ctx.nouns = (own, *path.nouns[1:])
+    await _resolve_account(ctx)
+    if ctx.verb not in resource.public:
+        await _authenticate(ctx)
+        _authorize_tree(ctx)
+        if resource.authorize is not None:
+            await resource.authorize(ctx)
+    if ctx.verb in BODY_VERBS and ctx.raw_body and content_type not in (
+        resource.content_types | JSON_LIKE
+    ):
+        raise EmptyError(415)
+    ctx.accept = negotiate(ctx.header("Accept"), _accept_override(ctx))
+    for noun in ctx.nouns[:-1]:
+        parent = registry.resources[noun.name]
+        if parent.check_args is not None:
+            await parent.check_args(ctx, noun.args)
+        ctx.parents[noun.name] = noun.args
+    return route.handlers[ctx.verb], allowed
+
+
+def _route(nouns: tuple[Noun, ...], resources: dict[str, Resource]) -> tuple[Resource, Route]:
+    """The handling resource and route; 404 for a chain no resource serves."""
+    for position, noun in enumerate(nouns[:-1]):
+        parent = resources[noun.name]
+        if len(noun.args) != 1 or (position == 0) == parent.scoped:
+            raise NoSuchPath()
+    resource = resources[nouns[-1].name]
+    scoped_ok = len(nouns) > 1 if resource.scoped else len(nouns) == 1
+    route = resource.route(nouns[-1].args) if scoped_ok else None
+    if route is None:
+        raise NoSuchPath()
+    return resource, route
+
+
+def _tunnelled_verb(ctx: Context) -> str:
+    """Kazoo: POST may carry the real verb in `verb` (data, query, envelope)."""
+    if ctx.verb != "POST":
+        return ctx.verb
+    override = ctx.param("verb") or ctx.header("X-HTTP-Method-Override")
+    return str(override).upper() if isinstance(override, str) and override else ctx.verb
+
+
+def _is_preflight(ctx: Context) -> bool:
+    headers = ctx.header
+    return bool(
+        headers("Origin")
+        or headers("Access-Control-Request-Method")
+        or headers("Access-Control-Request-Headers")
+    )
+
+
+def _accept_override(ctx: Context) -> str | None:
+    value = ctx.param("accept")
+    return value if isinstance(value, str) else None
+
+
+async def _resolve_account(ctx: Context) -> None:
+    first = ctx.nouns[0]
+    if first.name == ACCOUNTS and first.args:
+        ctx.account = await resolve_account(ctx.store, first.args[0])
+        ctx.account_id = ctx.account["id"]
+
+
+async def _authenticate(ctx: Context) -> None:
+    if ctx.identity is None:
+        ctx.identity = await basic_identity(ctx)
+    if ctx.identity is None:
+        raise Unauthorized()
+
+
+def _authorize_tree(ctx: Context) -> None:
+    assert ctx.identity is not None
+    if ctx.account is not None and not ctx.identity.may_access(ctx.account):
+        raise Forbidden()
+

@@ -1,0 +1,104 @@
+"""Kazoo query-string filters as one flat database query (pure)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from gateway.crossbar.errors import invalid
+
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")
+_RANGES = {
+    "created_from": ("pvt_created", "$gte"),
+    "created_to": ("pvt_created", "$lte"),
+    "modified_from": ("pvt_modified", "$gte"),
+    "modified_to": ("pvt_modified", "$lte"),
+}
+_EMPTY: list[Any] = [None, ""]
+
+
+def filter_query(params: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """Translate filter_*, filter_not_*, has_key, key_missing, has_value, value_missing
+    and created/modified ranges into {field: {operator: value}}."""
+    query: dict[str, dict[str, Any]] = {}
+    for name, raw in params.items():
+        if name.startswith("filter_not_"):
+            _add(query, _field(name, name[11:]), "$nin", _candidates(raw))
+        elif name.startswith("filter_"):
+            _add(query, _field(name, name[7:]), "$in", _candidates(raw))
+        elif name == "has_key":
+            _add(query, _field(name, raw), "$exists", True)
+        elif name == "key_missing":
+            _add(query, _field(name, raw), "$exists", False)
+        elif name == "has_value":
+            key = _field(name, raw)
+            _add(query, key, "$exists", True)
+            _add(query, key, "$nin", list(_EMPTY))
+        elif name == "value_missing":
+            _add(query, _field(name, raw), "$in", list(_EMPTY))
+        elif name in _RANGES:
+            target, operator = _RANGES[name]
+            _add(query, target, operator, _gregorian(name, raw))
+    return query
+
+
+def _field(param: str, key: str) -> str:
+    if not _KEY.match(key) or key.split(".", 1)[0].startswith("pvt_"):
+        raise invalid(param, "invalid", "Filter key is not allowed", value=key)
+    return key
+
+
+def _candidates(raw: str) -> list[Any]:
+    values: list[Any] = [raw]
+    if raw.startswith("["):
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list):
+            values = [str(item) if not isinstance(item, str) else item for item in parsed]
+    out: list[Any] = []
+    for value in values:
+        out.append(value)
+        out.extend(_typed(value))
+    return out
+
+
+def _typed(value: str) -> list[Any]:
+    if value == "true":
+        return [True]
+    if value == "false":
+        return [False]
+    try:
+        return [int(value)]
+    except ValueError:
+        pass
+    try:
+        return [float(value)]
+    except ValueError:
+        return []
+
+
+def _gregorian(param: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise invalid(param, "type", "Value did not match type(s): integer", value=raw) from None
+
+
+def _add(query: dict[str, dict[str, Any]], key: str, operator: str, value: Any) -> None:
+    conditions = query.setdefault(key, {})
+    if operator not in conditions:
+        conditions[operator] = value
+    elif operator == "$in":
+        conditions["$in"] = [v for v in conditions["$in"] if v in value]
+    elif operator == "$nin":
+        conditions["$nin"] = conditions["$nin"] + [v for v in value if v not in conditions["$nin"]]
+    elif operator == "$exists" and conditions["$exists"] != value:
+        conditions.pop("$exists")
+        conditions["$in"] = []
+    elif operator in ("$gte", "$lte"):
+        keep = max if operator == "$gte" else min
+        conditions[operator] = keep(conditions[operator], value)

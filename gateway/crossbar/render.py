@@ -1,0 +1,76 @@
+"""Turns replies and errors into HTTP responses with Kazoo's headers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+
+from aiohttp import web
+
+from gateway.crossbar.accept import CSV
+from gateway.crossbar.context import Context, Reply
+from gateway.crossbar.csv_render import render_csv
+from gateway.crossbar.envelope import (
+    cors_headers,
+    error_body,
+    is_cors,
+    json_response,
+    success_body,
+)
+from gateway.crossbar.errors import ApiError, EmptyError, MethodNotAllowed
+
+DEFAULT_METHODS = ("GET", "PUT", "POST", "PATCH", "DELETE")
+
+
+def _pretty(ctx: Context) -> bool:
+    return ctx.header("X-Pretty-Print") == "true" or ctx.query.get("pretty_print") == "true"
+
+
+def _base_headers(ctx: Context, cors: bool, methods: Iterable[str]) -> dict[str, str]:
+    headers = {"X-Request-ID": ctx.request_id}
+    if cors:
+        headers.update(cors_headers(methods))
+    return headers
+
+
+def render_reply(ctx: Context, reply: Reply, allowed: list[str]) -> web.StreamResponse:
+    """A success: raw body, CSV, or the JSON envelope."""
+    assert ctx.request is not None
+    headers = _base_headers(ctx, is_cors(ctx.request), allowed)
+    headers.update(reply.headers)
+    if reply.body is not None:
+        response = web.Response(body=reply.body, status=reply.status, headers=headers)
+        response.content_type = reply.content_type or "application/octet-stream"
+        return response
+    if ctx.accept == CSV and isinstance(reply.data, list | dict):
+        name = ctx.header("X-File-Name") or ctx.query.get("file_name") or "result.csv"
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        response = web.Response(text=render_csv(reply.data), status=reply.status, headers=headers)
+        response.headers["Content-Type"] = CSV
+        return response
+    if reply.revision is None and isinstance(reply.data, list):
+        reply.revision = hashlib.md5(json.dumps(reply.data, sort_keys=True).encode()).hexdigest()
+    token = reply.auth_token or ctx.token
+    body = success_body(reply, ctx.request_id, token)
+    return json_response(body, reply.status, headers, _pretty(ctx))
+
+
+def render_error(ctx: Context, error: ApiError, allowed: list[str]) -> web.StreamResponse:
+    """Errors always carry CORS headers; some have no body at all."""
+    methods = allowed or (error.allowed if isinstance(error, MethodNotAllowed) else [])
+    headers = _base_headers(ctx, True, methods or DEFAULT_METHODS)
+    headers.update(error.headers)
+    if isinstance(error, MethodNotAllowed):
+        headers["Allow"] = ", ".join(error.allowed)
+    if isinstance(error, EmptyError):
+        return web.Response(status=error.status, headers=headers)
+    body = error_body(error, ctx.request_id, ctx.token)
+    return json_response(body, error.status, headers, _pretty(ctx))
+
+
+def render_preflight(ctx: Context, allowed: list[str]) -> web.StreamResponse:
+    """CORS preflight: 200, empty body; the requested method is listed first."""
+    requested = (ctx.header("Access-Control-Request-Method") or "").upper()
+    methods = [requested, *[m for m in allowed if m != requested]] if requested else allowed
+    return web.Response(status=200, headers=_base_headers(ctx, True, methods))

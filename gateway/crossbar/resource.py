@@ -1,0 +1,83 @@
+"""The declarative resource unit: routes by path shape, verbs, hooks, indexes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from gateway.crossbar.context import Context, Reply
+from gateway.store import Index
+
+Handler = Callable[[Context], Awaitable[Reply]]
+ArgsCheck = Callable[[Context, tuple[str, ...]], Awaitable[None]]
+Authorize = Callable[[Context], Awaitable[None]]
+
+ID = "{id}"
+JSON_TYPES = frozenset({"application/json", "application/x-json"})
+
+
+@dataclass(frozen=True)
+class Route:
+    """One path shape after the noun (literals or ID) and a handler per verb."""
+
+    pattern: tuple[str, ...]
+    handlers: Mapping[str, Handler]
+
+    def matches(self, args: tuple[str, ...]) -> bool:
+        """True when `args` fit the pattern; IDs take any non-empty segment."""
+        if len(args) != len(self.pattern):
+            return False
+        return all(
+            (part == ID and arg != "") or part == arg
+            for part, arg in zip(self.pattern, args, strict=True)
+        )
+
+    @property
+    def literal_count(self) -> int:
+        """How many literal segments the pattern has (more wins)."""
+        return sum(part != ID for part in self.pattern)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A crossbar module: its routes and how it takes part in the pipeline."""
+
+    name: str
+    routes: tuple[Route, ...]
+    scoped: bool = True
+    public: frozenset[str] = frozenset()
+    greedy: bool = False
+    check_args: ArgsCheck | None = None
+    authorize: Authorize | None = None
+    indexes: tuple[Index, ...] = ()
+    content_types: frozenset[str] = JSON_TYPES
+
+    def route(self, args: tuple[str, ...]) -> Route | None:
+        """The most specific route matching `args`."""
+        found = [route for route in self.routes if route.matches(args)]
+        return max(found, key=lambda route: route.literal_count) if found else None
+
+
+@dataclass
+class Registry:
+    """Every loaded resource, by module name."""
+
+    resources: dict[str, Resource] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, resources: Iterable[Resource]) -> Registry:
+        """A registry of the given resources."""
+        return cls({resource.name: resource for resource in resources})
+
+    @property
+    def greedy(self) -> frozenset[str]:
+        """Modules that swallow every following segment."""
+        return frozenset(name for name, res in self.resources.items() if res.greedy)
+
+    def kinds(self) -> set[str]:
+        """Every collection the resources keep documents in."""
+        return {index.kind for index in self.indexes()}
+
+    def indexes(self) -> list[Index]:
+        """All indexes every resource declares."""
+        return [index for resource in self.resources.values() for index in resource.indexes]

@@ -1,0 +1,115 @@
+"""The one write path: validate, run hooks, stamp private fields, store."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gateway.crossbar.clock import gregorian_now
+from gateway.crossbar.context import Context
+from gateway.crossbar.documents import Doc, Documents
+from gateway.crossbar.errors import DatastoreConflict, EmptyError, InvalidData, NotFound, invalid
+from gateway.crossbar.merge import is_private, public
+from gateway.crossbar.validation import load
+from gateway.store import Conflict, DuplicateValue
+from gateway.store.store import new_id
+
+_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+async def load_scoped(ctx: Context, docs: Documents, doc_id: str) -> Doc:
+    """A document of this kind in the request's account, or 404 bad_identifier."""
+    doc = await ctx.store.get(docs.kind, doc_id)
+    if doc is None or doc.get("pvt_account_id") != ctx.account_id:
+        raise NotFound(doc_id)
+    return doc
+
+
+def check_if_match(ctx: Context, doc: Doc) -> None:
+    """412 (empty body) when If-Match names another revision."""
+    wanted = ctx.header("If-Match")
+    if wanted is None:
+        return
+    tags = {tag.strip() for tag in wanted.split(",")}
+    if "*" not in tags and f'"{doc.get("_rev")}"' not in tags:
+        raise EmptyError(412)
+
+
+def request_data(ctx: Context) -> Doc:
+    """The request's `data` object without private keys (an array is a type error)."""
+    if not isinstance(ctx.data, dict):
+        raise invalid(
+            "data", "type", "Value did not match type(s): object", target="object",
+            value=ctx.data,
+        )
+    return public({k: v for k, v in ctx.data.items() if k not in ("id", "verb", "auth_token")})
+
+
+async def save(ctx: Context, docs: Documents, data: Doc, old: Doc | None) -> Doc:
+    """Validate `data` and store it as a new document or over `old`."""
+    doc = load(docs.schema, data)
+    doc_id = _requested_id(ctx) if old is None else old["id"]
+    doc["id"] = doc_id
+    for hook in docs.before_save:
+        doc = await hook(ctx, doc, old)
+    now = gregorian_now()
+    if old is None:
+        stored: dict[str, Any] = {
+            **doc,
+            "id": doc_id,
+            "pvt_type": docs.kind,
+            "pvt_created": now,
+        }
+        stored.setdefault("pvt_account_id", ctx.account_id)
+    else:
+        kept = {k: v for k, v in old.items() if is_private(k)}
+        stored = {**kept, **doc, "id": doc_id}
+    stored["pvt_modified"] = now
+    stored["pvt_sort"] = docs.sort_key(stored)
+    try:
+        saved = await (
+            ctx.store.insert(docs.kind, stored)
+            if old is None
+            else ctx.store.replace(docs.kind, stored)
+        )
+    except DuplicateValue as dup:
+        raise _unique_error(docs, dup.index, stored) from None
+    except Conflict:
+        raise DatastoreConflict() from None
+    for after in docs.after_save:
+        await after(ctx, saved, old)
+    return saved
+
+
+async def remove(ctx: Context, docs: Documents, doc: Doc) -> None:
+    """Delete a document through the hooks."""
+    for hook in docs.before_delete:
+        await hook(ctx, doc)
+    if not await ctx.store.delete(docs.kind, doc["id"]):
+        raise NotFound(doc["id"])
+    for after in docs.after_delete:
+        await after(ctx, doc)
+
+
+def _requested_id(ctx: Context) -> str:
+    wanted = ctx.data.get("id") if isinstance(ctx.data, dict) else None
+    if wanted is None:
+        return new_id()
+    if not isinstance(wanted, str) or not _ID.match(wanted):
+        raise invalid("id", "pattern", "Failed to match pattern '^[0-9a-f]{32}$'", value=wanted)
+    return wanted
+
+
+def _unique_error(docs: Documents, index: str, doc: Doc) -> InvalidData:
+    rule = docs.rule(index)
+    if rule is None:
+        return invalid("id", "unique", "Document id already in use", cause=doc["id"])
+    cause = rule.cause(doc) if rule.cause else _value(doc, rule.keys[0])
+    return invalid(rule.path, "unique", rule.message, cause=cause)
+
+
+def _value(doc: Doc, dotted: str) -> Any:
+    value: Any = doc
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value

@@ -1,0 +1,19 @@
+"""Typed application keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from gateway.settings import Settings
+from gateway.store import Store
+
+if TYPE_CHECKING:
+    from gateway.auth.tokens import TokenService
+    from gateway.crossbar.resource import Registry
+
+SETTINGS = web.AppKey("settings", Settings)
+STORE = web.AppKey("store", Store)
+RESOURCES: web.AppKey[Registry] = web.AppKey("resources")
+TOKENS: web.AppKey[TokenService] = web.AppKey("tokens")

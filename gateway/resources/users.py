@@ -1,0 +1,121 @@
+"""Users: the people of an account, and the logins."""
+
+from __future__ import annotations
+
+import secrets
+
+from gateway.auth.passwords import CREDENTIAL_FIELDS, stored_credentials
+from gateway.crossbar.context import Context
+from gateway.crossbar.crud import document_routes
+from gateway.crossbar.documents import Doc, Documents, UniqueRule
+from gateway.crossbar.errors import invalid
+from gateway.crossbar.resource import Resource
+from gateway.keys import TOKENS
+from schemas.users import UserSchema
+
+USERS = "users"
+# Changes that end the user's sessions.
+SESSION_FIELDS = ("pvt_md5_hash", "priv_level", "enabled")
+
+
+async def credentials(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
+    """Kazoo's credential rules; the password is kept only as slow hashes."""
+    password = doc.pop("password", None)
+    if "username" in doc:
+        doc["username"] = doc["username"].lower()
+    username = doc.get("username")
+    old_username = (old or {}).get("username")
+    if password is not None and username is None:
+        username = doc["username"] = f"user_{secrets.token_hex(8)}"
+    if username is None:
+        for name in CREDENTIAL_FIELDS:
+            doc[name] = None
+        return doc
+    if password is None:
+        if old is None or username != old_username:
+            raise invalid(
+                "password", "required",
+                "The password must be provided when creating / updating the user name",
+                cause=username,
+            )
+        return doc
+    account_id = ctx.account_id or doc.get("pvt_account_id")
+    assert account_id is not None
+    doc.update(
+        await stored_credentials(
+            ctx.app[TOKENS].login_secret, account_id, username, password,
+            ctx.settings.bcrypt_rounds,
+        )
+    )
+    return doc
+
+
+async def end_stale_sessions(ctx: Context, saved: Doc, old: Doc | None) -> None:
+    """New credentials, a new privilege level or disabling ends the user's sessions."""
+    if old is not None and any(saved.get(key) != old.get(key) for key in SESSION_FIELDS):
+        await ctx.app[TOKENS].revoke_user(saved["id"])
+
+
+async def end_sessions(ctx: Context, doc: Doc) -> None:
+    """A deleted user's tokens stop working."""
+    await ctx.app[TOKENS].revoke_user(doc["id"])
+
+
+def features(doc: Doc) -> list[str]:
+    """Kazoo's derived feature list of a user row."""
+    found = []
+    if doc.get("hotdesk", {}).get("enabled"):
+        found.append("hotdesk")
+    forward = doc.get("call_forward", {})
+    if forward.get("enabled"):
+        found.append("call_forward")
+        if forward.get("failover"):
+            found.append("call_forward_failover")
+    caller_id = doc.get("caller_id", {})
+    if caller_id.get("external") or caller_id.get("internal"):
+        found.append("caller_id")
+    if doc.get("vm_to_email_enabled") and doc.get("email"):
+        found.append("vm_to_email")
+    if doc.get("music_on_hold", {}).get("media_id"):
+        found.append("music_on_hold")
+    if doc.get("do_not_disturb", {}).get("enabled"):
+        found.append("do_not_disturb")
+    return found
+
+
+def user_row(doc: Doc) -> Doc:
+    """A row of the users listing."""
+    row = {key: doc.get(key) for key in ("id", "username", "email", "first_name", "last_name",
+                                         "priv_level", "presence_id", "timezone")}
+    row = {key: value for key, value in row.items() if value is not None}
+    row.update(features=features(doc), flags=doc.get("flags", []))
+    return row
+
+
+def _drop_nulls(ctx: Context, shown: Doc, stored: Doc) -> Doc:
+    return {key: value for key, value in shown.items() if value is not None}
+
+
+USER_DOCS = Documents(
+    kind=USERS,
+    schema=UserSchema,
+    row=user_row,
+    sort_value=lambda doc: f"{doc.get('last_name', '')} {doc.get('first_name', '')}",
+    unique=(
+        UniqueRule("users_username", "username", "Username must be unique within account",
+                   ("username",)),
+        UniqueRule("users_hotdesk", "hotdesk.id", "Hotdesk ID must be unique within account",
+                   ("hotdesk.id",)),
+    ),
+    before_save=(credentials,),
+    after_save=(end_stale_sessions,),
+    after_delete=(end_sessions,),
+    hidden=frozenset({"password"}),
+    present=_drop_nulls,
+)
+
+USERS_RESOURCE = Resource(
+    name=USERS,
+    routes=document_routes(USER_DOCS, {0: {"GET", "PUT"}, 1: {"GET", "POST", "PATCH", "DELETE"}}),
+    indexes=USER_DOCS.indexes(),
+)

@@ -1,0 +1,84 @@
+"""Deployment settings read from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+class SettingsError(ValueError):
+    """A setting has an invalid value; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the gateway reads; see README for the table."""
+
+    mongo_url: str | None = None
+    mongo_database: str = "gateway"
+    data_dir: str = "./data"
+    admin_account: str = "master"
+    admin_username: str | None = None
+    admin_password: str | None = None
+    secret_key: str | None = None
+    token_ttl: int = 3600
+    page_size_max: int = 1000
+    unpaginated_max: int = 10000
+    max_upload_size: int = 8_000_000
+    bcrypt_rounds: int = 12
+    login_failure_limit: int = 10
+    login_failure_window: int = 300
+    realm_suffix: str = "sip.example.com"
+    trusted_proxies: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from GATEWAY_* variables; raise SettingsError on a bad value."""
+        env = os.environ if env is None else env
+        get = env.get
+        return cls(
+            mongo_url=get("GATEWAY_MONGO_URL") or None,
+            mongo_database=_word(get("GATEWAY_MONGO_DATABASE", "gateway"), "GATEWAY_MONGO_DATABASE"),
+            data_dir=get("GATEWAY_DATA_DIR") or "./data",
+            admin_account=get("GATEWAY_ADMIN_ACCOUNT") or "master",
+            admin_username=get("GATEWAY_ADMIN_USERNAME") or None,
+            admin_password=get("GATEWAY_ADMIN_PASSWORD") or None,
+            secret_key=_secret(get("GATEWAY_SECRET_KEY")),
+            token_ttl=_int(env, "GATEWAY_TOKEN_TTL", 3600, 60, 86400 * 7),
+            page_size_max=_int(env, "GATEWAY_PAGE_SIZE_MAX", 1000, 1, 100_000),
+            unpaginated_max=_int(env, "GATEWAY_UNPAGINATED_MAX", 10000, 1, 1_000_000),
+            max_upload_size=_int(env, "GATEWAY_MAX_UPLOAD_SIZE", 8_000_000, 1024, 1 << 31),
+            bcrypt_rounds=_int(env, "GATEWAY_BCRYPT_ROUNDS", 12, 4, 16),
+            login_failure_limit=_int(env, "GATEWAY_LOGIN_FAILURE_LIMIT", 10, 1, 10_000),
+            login_failure_window=_int(env, "GATEWAY_LOGIN_FAILURE_WINDOW", 300, 1, 86400),
+            realm_suffix=get("GATEWAY_REALM_SUFFIX") or "sip.example.com",
+            trusted_proxies=frozenset(
+                p.strip() for p in get("GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip()
+            ),
+        )
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _word(value: str, name: str) -> str:
+    if not value or not value.replace("_", "").replace("-", "").isalnum():
+        raise SettingsError(f"{name} must be letters, digits, '-' or '_', got {value!r}")
+    return value
+
+
+def _secret(value: str | None) -> str | None:
+    if value and len(value) < 32:
+        raise SettingsError("GATEWAY_SECRET_KEY must be at least 32 characters")
+    return value or None

@@ -1,0 +1,6 @@
+"""The one store: MongoDB (or the embedded nx-27017 server) through AsyncMongoClient."""
+
+from gateway.store.errors import Conflict, DuplicateValue, StoreUnavailable
+from gateway.store.store import Index, Store
+
+__all__ = ["Conflict", "DuplicateValue", "Index", "Store", "StoreUnavailable"]

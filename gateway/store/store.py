@@ -1,0 +1,220 @@
+"""Store: documents by kind (collection), revisions, unique rules, counters."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure, DuplicateKeyError, ServerSelectionTimeoutError
+
+from gateway.store.errors import Conflict, DuplicateValue, StoreUnavailable
+
+Doc = dict[str, Any]
+Query = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Index:
+    """An index on one kind; `unique` ones back a rule named `name`."""
+
+    kind: str
+    name: str
+    keys: tuple[str, ...]
+    unique: bool = False
+    sparse_on: str | None = None
+    ttl_seconds: int | None = None
+    scope: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every key the index covers, scope first."""
+        return self.scope + self.keys
+
+
+def new_id() -> str:
+    """A new 32-lowercase-hex document id."""
+    return secrets.token_hex(16)
+
+
+def next_revision(revision: str | None) -> str:
+    """CouchDB-style revision: '<n>-<32 hex>'."""
+    number = int(revision.split("-", 1)[0]) if revision else 0
+    return f"{number + 1}-{secrets.token_hex(16)}"
+
+
+def _to_mongo(query: Query) -> dict[str, Any]:
+    return {("_id" if key == "id" else key): value for key, value in query.items()}
+
+
+def _from_mongo(doc: Mapping[str, Any]) -> Doc:
+    out = dict(doc)
+    out["id"] = out.pop("_id")
+    return out
+
+
+class Store:
+    """Every read and write of the gateway goes through here."""
+
+    def __init__(self, client: AsyncMongoClient[Doc], database: str) -> None:
+        self._client = client
+        self._db: AsyncDatabase[Doc] = client[database]
+        self._indexes: dict[str, list[Index]] = {}
+
+    async def ensure_indexes(self, indexes: Iterable[Index]) -> None:
+        """Create the declared indexes (idempotent)."""
+        for index in indexes:
+            self._indexes.setdefault(index.kind, []).append(index)
+            options: dict[str, Any] = {"name": index.name, "unique": index.unique}
+            if index.sparse_on:
+                options["partialFilterExpression"] = {index.sparse_on: {"$exists": True}}
+            if index.ttl_seconds is not None:
+                options["expireAfterSeconds"] = index.ttl_seconds
+            keys = [(key, ASCENDING) for key in index.fields]
+            await self._guard(self._db[index.kind].create_index(keys, **options))
+
+    async def ping(self) -> None:
+        """Raise StoreUnavailable unless the database answers."""
+        await self._guard(self._db.command("ping"))
+
+    async def get(self, kind: str, doc_id: str) -> Doc | None:
+        """One document by id, or None."""
+        doc = await self._guard(self._db[kind].find_one({"_id": doc_id}))
+        return None if doc is None else _from_mongo(doc)
+
+    async def find_one(self, kind: str, query: Query) -> Doc | None:
+        """The first document matching a flat query."""
+        doc = await self._guard(self._db[kind].find_one(_to_mongo(query)))
+        return None if doc is None else _from_mongo(doc)
+
+    async def find(
+        self,
+        kind: str,
+        query: Query,
+        *,
+        sort: str | None = None,
+        descending: bool = False,
+        limit: int = 0,
+        fields: Sequence[str] | None = None,
+    ) -> list[Doc]:
+        """Documents matching a flat query, ordered on one field."""
+        cursor = self._db[kind].find(_to_mongo(query), projection=list(fields) if fields else None)
+        if sort:
+            cursor = cursor.sort(sort, DESCENDING if descending else ASCENDING)
+        if limit:
+            cursor = cursor.limit(limit)
+        try:
+            return [_from_mongo(doc) async for doc in cursor]
+        except (ConnectionFailure, ServerSelectionTimeoutError) as err:
+            raise StoreUnavailable() from err
+
+    async def insert(self, kind: str, doc: Doc) -> Doc:
+        """Insert a new document (id assigned when absent) at revision 1."""
+        stored = {key: value for key, value in doc.items() if key != "id"}
+        stored["_id"] = doc.get("id") or new_id()
+        stored["_rev"] = next_revision(None)
+        try:
+            await self._guard(self._db[kind].insert_one(stored))
+        except DuplicateKeyError:
+            raise await self._which_duplicate(kind, stored) from None
+        return _from_mongo(stored)
+
+    async def replace(self, kind: str, doc: Doc) -> Doc:
+        """Replace a document if its `_rev` is still current; bump the revision."""
+        doc_id, revision = doc["id"], doc.get("_rev")
+        stored = {key: value for key, value in doc.items() if key != "id"}
+        stored["_rev"] = next_revision(revision)
+        try:
+            result = await self._guard(
+                self._db[kind].replace_one({"_id": doc_id, "_rev": revision}, stored)
+            )
+        except DuplicateKeyError:
+            raise await self._which_duplicate(kind, {**stored, "_id": doc_id}) from None
+        if result.matched_count != 1:
+            raise Conflict(doc_id)
+        return {**stored, "id": doc_id}
+
+    async def delete(self, kind: str, doc_id: str) -> bool:
+        """Delete one document by id; True when it existed."""
+        result = await self._guard(self._db[kind].delete_one({"_id": doc_id}))
+        return bool(result.deleted_count)
+
+    async def delete_many(self, kind: str, query: Query) -> int:
+        """Delete every document matching a flat query."""
+        result = await self._guard(self._db[kind].delete_many(_to_mongo(query)))
+        return int(result.deleted_count)
+
+    async def update_many(self, kind: str, query: Query, changes: Mapping[str, Any]) -> None:
+        """Apply `$set`/`$inc`/`$unset` changes to every matching document."""
+        await self._guard(self._db[kind].update_many(_to_mongo(query), dict(changes)))
+
+    async def put_if_absent(self, kind: str, doc: Doc) -> Doc:
+        """Insert `doc` unless one with its id exists; return the stored one."""
+        try:
+            await self._guard(self._db[kind].insert_one(_to_mongo(doc)))
+        except DuplicateKeyError:
+            pass
+        found = await self.get(kind, doc["id"])
+        assert found is not None
+        return found
+
+    async def count_in_window(self, kind: str, key: str, expires: datetime) -> int:
+        """Add one to the counter `key` (created with TTL `expires`) and return it."""
+        try:
+            await self._guard(
+                self._db[kind].insert_one({"_id": key, "count": 1, "expires": expires})
+            )
+            return 1
+        except DuplicateKeyError:
+            doc = await self._guard(
+                self._db[kind].find_one_and_update(
+                    {"_id": key}, {"$inc": {"count": 1}}, return_document=True
+                )
+            )
+            return int(doc["count"]) if doc else 1
+
+    async def counter(self, kind: str, key: str) -> int:
+        """The current value of a counter made by count_in_window (0 when none)."""
+        doc = await self.get(kind, key)
+        if doc is None or doc.get("expires", _FAR) <= datetime.now(UTC).replace(tzinfo=None):
+            return 0
+        return int(doc.get("count", 0))
+
+    async def close(self) -> None:
+        """Close the driver's connections."""
+        await self._client.close()
+
+    async def _which_duplicate(self, kind: str, doc: Mapping[str, Any]) -> DuplicateValue:
+        for index in self._indexes.get(kind, []):
+            if not index.unique:
+                continue
+            values = {key: _path(doc, key) for key in index.fields}
+            if any(value is _MISSING for value in values.values()):
+                continue
+            other = await self._db[kind].find_one({**values, "_id": {"$ne": doc["_id"]}})
+            if other is not None:
+                return DuplicateValue(index.name)
+        return DuplicateValue("_id")
+
+    async def _guard(self, awaitable: Any) -> Any:
+        try:
+            return await awaitable
+        except (ConnectionFailure, ServerSelectionTimeoutError) as err:
+            raise StoreUnavailable() from err
+
+
+_MISSING = object()
+_FAR = datetime.max
+
+
+def _path(doc: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = doc
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return _MISSING
+        value = value[part]
+    return value

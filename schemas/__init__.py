@@ -1,0 +1,1 @@
+"""Marshmallow schemas for every resource, with Kazoo's rules and error shapes."""
