@@ -43,12 +43,12 @@ def print_logins(logins: list[dict[str, str]], host: str, port: int) -> None:
     for login in logins:
         print(f"  account {login['account_name']!r}: {login['username']} / {login['password']}")
     first = logins[0]
+    pair = f"{first['username']}:{first['password']}"
+    body = f'{{"data":{{"credentials":"\'$CREDS\'","account_name":"{first["account_name"]}"}}}}'
     print(
         "\nTry:\n"
-        f"  CREDS=$(printf '%s' '{first['username']}:{first['password']}' | md5sum | cut -d' ' -f1)\n"
-        f"  curl -s -X PUT http://{host}:{port}/v2/user_auth -H 'Content-Type: application/json' "
-        f"-d '{{\"data\":{{\"credentials\":\"'$CREDS'\",\"account_name\":"
-        f"\"{first['account_name']}\"}}}}'\n",
+        f"  CREDS=$(printf '%s' '{pair}' | md5sum | cut -d' ' -f1)\n"
+        f"  curl -s -X PUT http://{host}:{port}/v2/user_auth -d '{body}'\n",
         flush=True,
     )
 
@@ -75,14 +75,16 @@ async def serve(settings: Settings, host: str, port: int, fixtures: Path | None)
             await runner.cleanup()
 
 
-async def create_account_command(settings: Settings, name: str, username: str,
-                                 password: str) -> int:
+async def create_account_command(
+    settings: Settings, name: str, username: str, password: str
+) -> int:
     """Kazoo's `create_account`: the master account and its admin, into an empty store."""
     async with open_store(settings) as store:
         app = create_app(settings, store)
         await prepare_store(store, app[RESOURCES])
-        app[TOKENS] = TokenService(store, await shared_secret(store, settings.secret_key),
-                                   settings.token_ttl)
+        app[TOKENS] = TokenService(
+            store, await shared_secret(store, settings.secret_key), settings.token_ttl
+        )
         if await has_accounts(app):
             print("the store already has accounts; create more through the API", file=sys.stderr)
             return 1
@@ -94,7 +96,9 @@ async def create_account_command(settings: Settings, name: str, username: str,
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     try:
         settings = Settings.from_env()
     except SettingsError as err:

@@ -18,9 +18,7 @@ from gateway.store import Store
 
 async def prepare_store(store: Store, registry: Registry) -> None:
     """Create every index the resources and the auth layer declare."""
-    await store.ensure_indexes(
-        [*registry.indexes(), *tokens.INDEXES, *throttle.INDEXES]
-    )
+    await store.ensure_indexes([*registry.indexes(), *tokens.INDEXES, *throttle.INDEXES])
 
 
 def create_app(settings: Settings, store: Store) -> web.Application:

@@ -19,8 +19,9 @@ from gateway.resources.accounts import ACCOUNT_DOCS, public_fields
 from gateway.resources.users import USER_DOCS
 
 log = logging.getLogger(__name__)
-SYSTEM = Identity(account_id="", owner_id=None, method="system", priv_level="admin",
-                  superduper=True)
+SYSTEM = Identity(
+    account_id="", owner_id=None, method="system", priv_level="admin", superduper=True
+)
 
 
 def _context(app: web.Application, data: dict[str, Any]) -> Context:
@@ -39,7 +40,9 @@ async def create_account(
     fields = {k: v for k, v in data.items() if k not in ("id", "reseller", "parent_id")}
     saved = await save(ctx, ACCOUNT_DOCS, fields, None)
     if data.get("reseller") and not saved.get("pvt_reseller"):
-        saved = await save(ctx, ACCOUNT_DOCS, public_fields(saved), {**saved, "pvt_reseller": True})
+        saved = await save(
+            ctx, ACCOUNT_DOCS, public_fields(saved), {**saved, "pvt_reseller": True}
+        )
     return saved
 
 
@@ -61,10 +64,17 @@ async def create_master(
 ) -> tuple[Doc, Doc]:
     """The master (super-duper admin) account and its admin user."""
     account = await create_account(app, {"name": name})
-    user = await create_user(app, account["id"], {
-        "first_name": "Account", "last_name": "Admin", "username": username,
-        "password": password, "priv_level": "admin",
-    })
+    user = await create_user(
+        app,
+        account["id"],
+        {
+            "first_name": "Account",
+            "last_name": "Admin",
+            "username": username,
+            "password": password,
+            "priv_level": "admin",
+        },
+    )
     return account, user
 
 
@@ -94,7 +104,11 @@ async def load_fixtures(app: web.Application, directory: Path) -> list[dict[str,
         log.warning("fixtures skipped: the store already holds other accounts")
         return []
     return [
-        {"account_name": names[user["account_id"]], "username": user["username"],
-         "password": user["password"]}
-        for user in users if user.get("password")
+        {
+            "account_name": names[user["account_id"]],
+            "username": user["username"],
+            "password": user["password"],
+        }
+        for user in users
+        if user.get("password")
     ]

@@ -39,7 +39,9 @@ class Settings:
         get = env.get
         return cls(
             mongo_url=get("GATEWAY_MONGO_URL") or None,
-            mongo_database=_word(get("GATEWAY_MONGO_DATABASE", "gateway"), "GATEWAY_MONGO_DATABASE"),
+            mongo_database=_word(
+                get("GATEWAY_MONGO_DATABASE", "gateway"), "GATEWAY_MONGO_DATABASE"
+            ),
             data_dir=get("GATEWAY_DATA_DIR") or "./data",
             admin_account=get("GATEWAY_ADMIN_ACCOUNT") or "master",
             admin_username=get("GATEWAY_ADMIN_USERNAME") or None,

@@ -26,7 +26,9 @@ def bucket(secret: bytes, account_id: str, digest: str) -> str:
 
 async def slow_hash(digest: str, rounds: int) -> str:
     """bcrypt of a credential digest, off the event loop."""
-    hashed = await asyncio.to_thread(bcrypt.hashpw, digest.lower().encode(), bcrypt.gensalt(rounds))
+    hashed = await asyncio.to_thread(
+        bcrypt.hashpw, digest.lower().encode(), bcrypt.gensalt(rounds)
+    )
     return hashed.decode()
 
 

@@ -76,7 +76,10 @@ class TokenService:
         """The identity behind a valid, unexpired, unrevoked token; None otherwise."""
         try:
             claims = jwt.decode(
-                token, self._key, algorithms=[ALGORITHM], issuer=ISSUER,
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                issuer=ISSUER,
                 options={"require": ["exp", "jti", "account_id"]},
             )
         except jwt.PyJWTError:

@@ -48,7 +48,9 @@ def parse_envelope(raw: bytes, content_type: str) -> dict[str, Any]:
         envelope = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as err:
         position = f" around {err.pos}" if isinstance(err, json.JSONDecodeError) else ""
-        message = f"{err.args[0].split(':')[0]}{position}" if err.args else "All JSON must be valid"
+        message = (
+            f"{err.args[0].split(':')[0]}{position}" if err.args else "All JSON must be valid"
+        )
         raise invalid("json", "invalid", message, target="body") from None
     if not isinstance(envelope, dict):
         raise invalid("json", "invalid", "All JSON must be valid", target="body")

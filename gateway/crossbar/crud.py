@@ -23,7 +23,9 @@ def account_scope(ctx: Context) -> dict[str, Any]:
 
 def location(ctx: Context, doc_id: str) -> str:
     """The relative path of a new document (request path + '/' + id)."""
-    return (ctx.request.raw_path if ctx.request else "").split("?", 1)[0].rstrip("/") + "/" + doc_id
+    return (
+        (ctx.request.raw_path if ctx.request else "").split("?", 1)[0].rstrip("/") + "/" + doc_id
+    )
 
 
 def document_handlers(docs: Documents, scope: Scope = account_scope) -> dict[str, Handler]:
@@ -35,7 +37,9 @@ def document_handlers(docs: Documents, scope: Scope = account_scope) -> dict[str
     async def create(ctx: Context) -> Reply:
         saved = await save(ctx, docs, request_data(ctx), None)
         return Reply(
-            docs.show(ctx, saved), status=201, revision=saved["_rev"],
+            docs.show(ctx, saved),
+            status=201,
+            revision=saved["_rev"],
             headers={"Location": location(ctx, saved["id"])},
         )
 
@@ -66,8 +70,12 @@ def document_handlers(docs: Documents, scope: Scope = account_scope) -> dict[str
         return Reply({**docs.show(ctx, doc), "_read_only": {"deleted": True}})
 
     return {
-        "0:GET": list_docs, "0:PUT": create,
-        "1:GET": read, "1:POST": replace, "1:PATCH": patch, "1:DELETE": delete,
+        "0:GET": list_docs,
+        "0:PUT": create,
+        "1:GET": read,
+        "1:POST": replace,
+        "1:PATCH": patch,
+        "1:DELETE": delete,
     }
 
 

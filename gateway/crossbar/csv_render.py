@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_PRETTY = {"account_id": "Account ID", "id": "ID", "amount": "Amount", "description": "Description"}
+_PRETTY = {
+    "account_id": "Account ID",
+    "id": "ID",
+    "amount": "Amount",
+    "description": "Description",
+}
 
 
 def flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, str]:

@@ -49,8 +49,12 @@ async def banner(request: web.Request) -> web.Response:
 
 async def api(request: web.Request) -> web.StreamResponse:
     """Run one request through the pipeline and render the result."""
-    ctx = Context(app=request.app, request=request, request_id=request_id_of(request),
-                  verb=request.method.upper())
+    ctx = Context(
+        app=request.app,
+        request=request,
+        request_id=request_id_of(request),
+        verb=request.method.upper(),
+    )
     allowed: list[str] = []
     try:
         handler, allowed = await _prepare(ctx)
@@ -85,7 +89,7 @@ async def _prepare(ctx: Context) -> tuple[Handler | None, list[str]]:
     ctx.token = token_of(ctx)
     if ctx.token:
         ctx.identity = await ctx.app[TOKENS].verify(ctx.token)
-        if ctx.identity is None:
+        if ctx.identity is None or _account_header_mismatch(ctx):
             raise TokenRejected()
     if not path.nouns:
         raise Unauthorized() if ctx.identity is None else NoSuchPath()
@@ -108,8 +112,10 @@ async def _prepare(ctx: Context) -> tuple[Handler | None, list[str]]:
         _authorize_tree(ctx)
         if resource.authorize is not None:
             await resource.authorize(ctx)
-    if ctx.verb in BODY_VERBS and ctx.raw_body and content_type not in (
-        resource.content_types | JSON_LIKE
+    if (
+        ctx.verb in BODY_VERBS
+        and ctx.raw_body
+        and content_type not in (resource.content_types | JSON_LIKE)
     ):
         raise EmptyError(415)
     ctx.accept = negotiate(ctx.header("Accept"), _accept_override(ctx))
@@ -133,6 +139,12 @@ def _route(nouns: tuple[Noun, ...], resources: dict[str, Resource]) -> tuple[Res
     if route is None:
         raise NoSuchPath()
     return resource, route
+
+
+def _account_header_mismatch(ctx: Context) -> bool:
+    """Kazoo: an X-Auth-Account-ID header must name the token's account."""
+    wanted = ctx.header("X-Auth-Account-ID")
+    return bool(wanted) and ctx.identity is not None and wanted != ctx.identity.account_id
 
 
 def _tunnelled_verb(ctx: Context) -> str:
@@ -175,4 +187,3 @@ def _authorize_tree(ctx: Context) -> None:
     assert ctx.identity is not None
     if ctx.account is not None and not ctx.identity.may_access(ctx.account):
         raise Forbidden()
-

@@ -32,8 +32,9 @@ class UniqueRule:
 
     def index(self, kind: str) -> Index:
         """The backing index; sparse on its first key so absent values never clash."""
-        return Index(kind, self.name, self.keys, unique=True, sparse_on=self.keys[0],
-                     scope=self.scope)
+        return Index(
+            kind, self.name, self.keys, unique=True, sparse_on=self.keys[0], scope=self.scope
+        )
 
 
 def _no_hooks() -> tuple[Any, ...]:

@@ -57,7 +57,9 @@ def json_response(
     body: dict[str, Any], status: int, headers: dict[str, str], pretty: bool = False
 ) -> web.Response:
     """A JSON body with `Content-Type: application/json` exactly (no charset)."""
-    text = json.dumps(body, indent=2 if pretty else None, separators=None if pretty else (",", ":"))
+    text = json.dumps(
+        body, indent=2 if pretty else None, separators=None if pretty else (",", ":")
+    )
     response = web.Response(body=text.encode(), status=status, headers=headers)
     response.headers["Content-Type"] = JSON
     return response

@@ -37,8 +37,10 @@ async def list_page(
     )
     query: dict[str, Any] = {**filter_query(ctx.query), **base}
     if page.start:
-        query[SORT_FIELD] = {**query.get(SORT_FIELD, {}), **cursor_condition(page.start,
-                                                                              page.descending)}
+        query[SORT_FIELD] = {
+            **query.get(SORT_FIELD, {}),
+            **cursor_condition(page.start, page.descending),
+        }
     limit = (page.size if page.size is not None else settings.unpaginated_max) + 1
     docs = await ctx.store.find(
         kind, query, sort=SORT_FIELD, descending=page.descending, limit=limit

@@ -45,9 +45,7 @@ def api_version(segment: str) -> str | None:
     return None
 
 
-def tokenize(
-    raw_path: str, modules: Collection[str], greedy: Collection[str] = ()
-) -> Path | None:
+def tokenize(raw_path: str, modules: Collection[str], greedy: Collection[str] = ()) -> Path | None:
     """Nouns in path order (handler last); None when the path is not an API path."""
     segments = split_path(raw_path)
     if not segments:

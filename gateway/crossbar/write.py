@@ -39,7 +39,10 @@ def request_data(ctx: Context) -> Doc:
     """The request's `data` object without private keys (an array is a type error)."""
     if not isinstance(ctx.data, dict):
         raise invalid(
-            "data", "type", "Value did not match type(s): object", target="object",
+            "data",
+            "type",
+            "Value did not match type(s): object",
+            target="object",
             value=ctx.data,
         )
     return public({k: v for k, v in ctx.data.items() if k not in ("id", "verb", "auth_token")})

@@ -67,7 +67,7 @@ async def ancestors(ctx: Context) -> Reply:
     assert identity is not None
     tree: list[str] = account.get("pvt_tree", [])
     if identity.account_id in tree:
-        tree = tree[tree.index(identity.account_id):]
+        tree = tree[tree.index(identity.account_id) :]
     elif not identity.superduper:
         tree = []
     found = {doc["id"]: doc for doc in await ctx.store.find(ACCOUNTS, {"id": {"$in": tree}})}
@@ -110,22 +110,28 @@ async def move(ctx: Context) -> Reply:
     subtree = [account, *await ctx.store.find(ACCOUNTS, {"pvt_tree": account["id"]})]
     resellers = {account["id"]: reseller_of(target)}
     for doc in sorted(subtree, key=lambda d: len(d.get("pvt_tree", []))):
-        tree = new_tree + doc.get("pvt_tree", [])[len(old_tree):]
+        tree = new_tree + doc.get("pvt_tree", [])[len(old_tree) :]
         parent_id = tree[-1]
         if doc["id"] != account["id"]:
             parent = next(d for d in subtree if d["id"] == parent_id)
             resellers[doc["id"]] = (
                 parent_id if parent.get("pvt_reseller") else resellers[parent_id]
             )
-        moved = {**doc, "pvt_tree": tree, "pvt_parent_id": parent_id,
-                 "pvt_reseller_id": resellers[doc["id"]]}
+        moved = {
+            **doc,
+            "pvt_tree": tree,
+            "pvt_parent_id": parent_id,
+            "pvt_reseller_id": resellers[doc["id"]],
+        }
         saved = await save(ctx, ACCOUNT_DOCS, public(doc), moved)
         if doc["id"] == account["id"]:
             result = saved
-    await ctx.store.update_many(ACCOUNTS, {"id": {"$in": old_tree}},
-                                {"$inc": {"pvt_descendants_count": -weight}})
-    await ctx.store.update_many(ACCOUNTS, {"id": {"$in": new_tree}},
-                                {"$inc": {"pvt_descendants_count": weight}})
+    await ctx.store.update_many(
+        ACCOUNTS, {"id": {"$in": old_tree}}, {"$inc": {"pvt_descendants_count": -weight}}
+    )
+    await ctx.store.update_many(
+        ACCOUNTS, {"id": {"$in": new_tree}}, {"$inc": {"pvt_descendants_count": weight}}
+    )
     return Reply(ACCOUNT_DOCS.show(ctx, result), revision=result["_rev"])
 
 
@@ -134,8 +140,9 @@ async def _set_reseller(ctx: Context, status: bool) -> Reply:
     if account.get("pvt_descendants_count", 0):
         raise AccountHasDescendants()
     saved = await save(ctx, ACCOUNT_DOCS, public(account), {**account, "pvt_reseller": status})
-    return Reply(ACCOUNT_DOCS.show(ctx, saved), revision=saved["_rev"], status=201 if status
-                 else 200)
+    return Reply(
+        ACCOUNT_DOCS.show(ctx, saved), revision=saved["_rev"], status=201 if status else 200
+    )
 
 
 async def promote(ctx: Context) -> Reply:
@@ -169,8 +176,16 @@ ACCOUNTS_RESOURCE = Resource(
     indexes=ACCOUNT_DOCS.indexes(),
     routes=(
         Route((), {"PUT": create_child}),
-        Route((ID,), {"GET": read_account, "PUT": create_child, "POST": replace_account,
-                      "PATCH": patch_account, "DELETE": delete_account}),
+        Route(
+            (ID,),
+            {
+                "GET": read_account,
+                "PUT": create_child,
+                "POST": replace_account,
+                "PATCH": patch_account,
+                "DELETE": delete_account,
+            },
+        ),
         Route((ID, "children"), {"GET": children}),
         Route((ID, "descendants"), {"GET": descendants}),
         Route((ID, "siblings"), {"GET": siblings}),

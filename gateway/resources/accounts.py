@@ -17,8 +17,14 @@ from gateway.store import Index
 from schemas.accounts import AccountSchema
 
 DERIVED = (
-    "created", "superduper_admin", "wnm_allow_additions", "billing_mode", "is_reseller",
-    "reseller_id", "descendants_count", "api_key",
+    "created",
+    "superduper_admin",
+    "wnm_allow_additions",
+    "billing_mode",
+    "is_reseller",
+    "reseller_id",
+    "descendants_count",
+    "api_key",
 )
 DEFAULT_TIMEZONE = "America/Los_Angeles"
 
@@ -146,12 +152,25 @@ ACCOUNT_DOCS = Documents(
     row=children_row,
     sort_value=lambda doc: str(doc.get("name", "")),
     unique=(
-        UniqueRule("accounts_name", "name", "Account name already in use", ("pvt_name_key",),
-                   scope=(), cause=lambda doc: doc.get("name")),
-        UniqueRule("accounts_realm", "realm", "Account realm already in use", ("pvt_realm_key",),
-                   scope=(), cause=lambda doc: doc.get("realm")),
-        UniqueRule("accounts_api_key", "api_key", "API key already in use", ("pvt_api_key",),
-                   scope=()),
+        UniqueRule(
+            "accounts_name",
+            "name",
+            "Account name already in use",
+            ("pvt_name_key",),
+            scope=(),
+            cause=lambda doc: doc.get("name"),
+        ),
+        UniqueRule(
+            "accounts_realm",
+            "realm",
+            "Account realm already in use",
+            ("pvt_realm_key",),
+            scope=(),
+            cause=lambda doc: doc.get("realm"),
+        ),
+        UniqueRule(
+            "accounts_api_key", "api_key", "API key already in use", ("pvt_api_key",), scope=()
+        ),
     ),
     before_save=(account_fields,),
     after_save=(count_descendant,),

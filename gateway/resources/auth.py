@@ -71,8 +71,9 @@ async def user_auth(ctx: Context) -> Reply:
     address = client_address(ctx)
     await refuse_if_throttled(ctx.store, ctx.settings, selector, address)
     for account in accounts:
-        user = await user_with_digest(ctx, account["id"], request["credentials"],
-                                      request["method"])
+        user = await user_with_digest(
+            ctx, account["id"], request["credentials"], request["method"]
+        )
         if user is None:
             continue
         if account.get("pvt_enabled") is False:
@@ -128,8 +129,9 @@ async def token_info(ctx: Context) -> Reply:
 
 async def revoke_token(ctx: Context) -> Reply:
     """DELETE /v2/token_auth: the token stops working on every instance."""
-    assert ctx.identity is not None and ctx.identity.session_id is not None
-    await ctx.app[TOKENS].revoke(ctx.identity.session_id)
+    assert ctx.identity is not None
+    if ctx.identity.session_id is not None:
+        await ctx.app[TOKENS].revoke(ctx.identity.session_id)
     return Reply(None)
 
 
@@ -147,10 +149,13 @@ USER_AUTH = Resource(
     routes=(Route((), {"PUT": user_auth}), Route((ID,), {"GET": token_lookup})),
 )
 API_AUTH = Resource(
-    name="api_auth", scoped=False, public=frozenset({"PUT"}),
+    name="api_auth",
+    scoped=False,
+    public=frozenset({"PUT"}),
     routes=(Route((), {"PUT": api_auth}),),
 )
 TOKEN_AUTH = Resource(
-    name="token_auth", scoped=False,
+    name="token_auth",
+    scoped=False,
     routes=(Route((), {"GET": token_info, "DELETE": revoke_token}),),
 )

@@ -34,7 +34,8 @@ async def credentials(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
     if password is None:
         if old is None or username != old_username:
             raise invalid(
-                "password", "required",
+                "password",
+                "required",
                 "The password must be provided when creating / updating the user name",
                 cause=username,
             )
@@ -43,7 +44,10 @@ async def credentials(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
     assert account_id is not None
     doc.update(
         await stored_credentials(
-            ctx.app[TOKENS].login_secret, account_id, username, password,
+            ctx.app[TOKENS].login_secret,
+            account_id,
+            username,
+            password,
             ctx.settings.bcrypt_rounds,
         )
     )
@@ -85,8 +89,19 @@ def features(doc: Doc) -> list[str]:
 
 def user_row(doc: Doc) -> Doc:
     """A row of the users listing."""
-    row = {key: doc.get(key) for key in ("id", "username", "email", "first_name", "last_name",
-                                         "priv_level", "presence_id", "timezone")}
+    row = {
+        key: doc.get(key)
+        for key in (
+            "id",
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "priv_level",
+            "presence_id",
+            "timezone",
+        )
+    }
     row = {key: value for key, value in row.items() if value is not None}
     row.update(features=features(doc), flags=doc.get("flags", []))
     return row
@@ -102,10 +117,15 @@ USER_DOCS = Documents(
     row=user_row,
     sort_value=lambda doc: f"{doc.get('last_name', '')} {doc.get('first_name', '')}",
     unique=(
-        UniqueRule("users_username", "username", "Username must be unique within account",
-                   ("username",)),
-        UniqueRule("users_hotdesk", "hotdesk.id", "Hotdesk ID must be unique within account",
-                   ("hotdesk.id",)),
+        UniqueRule(
+            "users_username", "username", "Username must be unique within account", ("username",)
+        ),
+        UniqueRule(
+            "users_hotdesk",
+            "hotdesk.id",
+            "Hotdesk ID must be unique within account",
+            ("hotdesk.id",),
+        ),
     ),
     before_save=(credentials,),
     after_save=(end_stale_sessions,),
