@@ -58,7 +58,7 @@ def render_reply(ctx: Context, reply: Reply, allowed: list[str]) -> web.StreamRe
 
 def render_error(ctx: Context, error: ApiError, allowed: list[str]) -> web.StreamResponse:
     """Errors always carry CORS headers; some have no body at all."""
-    methods = allowed or (error.allowed if isinstance(error, MethodNotAllowed) else [])
+    methods = error.allowed if isinstance(error, MethodNotAllowed) else allowed
     headers = _base_headers(ctx, True, methods or DEFAULT_METHODS)
     headers.update(error.headers)
     if isinstance(error, MethodNotAllowed):
