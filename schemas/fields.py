@@ -20,7 +20,7 @@ def _type_error(value: Any, types: str) -> ValidationError:
     return fail("type", f"Value did not match type(s): {types}", target=types, value=value)
 
 
-_BASE_ERRORS = {
+_BASE_ERRORS: dict[str, str | list[Any] | dict[Any, Any]] = {
     "required": [{"required": {"message": "Field is required but missing"}}],
     "null": [{"type": {"message": "Value did not match type(s): not null", "value": None}}],
 }
@@ -79,7 +79,9 @@ class Str(fields.Field[str]):
             )
         if self._regex is not None and not self._regex.search(value):
             raise fail(
-                "pattern", f"Failed to match pattern '{self.pattern}'", target=self.pattern,
+                "pattern",
+                f"Failed to match pattern '{self.pattern}'",
+                target=self.pattern,
                 value=value,
             )
         if self.fmt == "email" and not _EMAIL.match(value):
@@ -98,7 +100,7 @@ class Bool(fields.Field[bool]):
         if isinstance(value, bool):
             return value
         if value in ("true", "false"):
-            return value == "true"
+            return bool(value == "true")
         raise _type_error(value, "boolean")
 
 
@@ -126,12 +128,16 @@ class Int(fields.Field[int]):
             raise _type_error(value, "integer")
         if self.minimum is not None and number < self.minimum:
             raise fail(
-                "minimum", f"Value must be at least {self.minimum}", target=self.minimum,
+                "minimum",
+                f"Value must be at least {self.minimum}",
+                target=self.minimum,
                 value=number,
             )
         if self.maximum is not None and number > self.maximum:
             raise fail(
-                "maximum", f"Value must be at most {self.maximum}", target=self.maximum,
+                "maximum",
+                f"Value must be at most {self.maximum}",
+                target=self.maximum,
                 value=number,
             )
         return number
@@ -179,13 +185,17 @@ class Arr(fields.Field[list[Any]]):
             raise _type_error(value, "array")
         if self.min_items is not None and len(value) < self.min_items:
             raise fail(
-                "minItems", f"The list must have at least {self.min_items} items",
-                target=self.min_items, value=value,
+                "minItems",
+                f"The list must have at least {self.min_items} items",
+                target=self.min_items,
+                value=value,
             )
         if self.max_items is not None and len(value) > self.max_items:
             raise fail(
-                "maxItems", f"The list is more than {self.max_items} items",
-                target=self.max_items, value=value,
+                "maxItems",
+                f"The list is more than {self.max_items} items",
+                target=self.max_items,
+                value=value,
             )
         if self.unique and len({repr(item) for item in value}) != len(value):
             raise fail("uniqueItems", "List of items is not unique", value=value)

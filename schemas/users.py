@@ -84,10 +84,13 @@ class UserSchema(OpenSchema):
     call_restriction = Obj(load_default=dict)
     contact_list = Obj(load_default=dict)
     dial_plan = Obj(load_default=dict)
-    media = Obj(Media, load_default=lambda: {
-        "encryption": {"enforce_security": False, "methods": []},
-        "video": {"codecs": []},
-        "audio": {},
-    })
+    media = Obj(
+        Media,
+        load_default=lambda: {
+            "encryption": {"enforce_security": False, "methods": []},
+            "video": {"codecs": []},
+            "audio": {},
+        },
+    )
     ringtones = Obj(Ringtones, load_default=dict)
     flags = Arr(Str())

@@ -39,10 +39,23 @@ def mongo_url() -> Iterator[str]:
     scratch = tempfile.mkdtemp(prefix="gateway-tests-")
     port = free_loopback_port()
     process = subprocess.Popen(
-        [sys.executable, "-c", "from nx_27017.nx_27017 import main; main()",
-         "--data-dir", "memory", "--host", "127.0.0.1", "--port", str(port),
-         "--pid-file", str(Path(scratch) / "nx.pid"), "--log-file", str(Path(scratch) / "nx.log")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-c",
+            "from nx_27017.nx_27017 import main; main()",
+            "--data-dir",
+            "memory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--pid-file",
+            str(Path(scratch) / "nx.pid"),
+            "--log-file",
+            str(Path(scratch) / "nx.log"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 20
     import socket
@@ -61,8 +74,9 @@ def mongo_url() -> Iterator[str]:
 @pytest.fixture
 def settings() -> Settings:
     """Test settings: fast bcrypt, small limits where tests probe them."""
-    return Settings(bcrypt_rounds=4, realm_suffix="sip.test", page_size_max=100,
-                    unpaginated_max=200)
+    return Settings(
+        bcrypt_rounds=4, realm_suffix="sip.test", page_size_max=100, unpaginated_max=200
+    )
 
 
 @pytest.fixture
@@ -82,9 +96,7 @@ async def app(settings: Settings, store: Store) -> web.Application:
 
 
 @pytest.fixture
-async def client(
-    aiohttp_client: Callable[..., Any], app: web.Application
-) -> TestClient[Any, Any]:
+async def client(aiohttp_client: Callable[..., Any], app: web.Application) -> TestClient[Any, Any]:
     """An HTTP client for the started application."""
     result: TestClient[Any, Any] = await aiohttp_client(app)
     return result
@@ -115,10 +127,17 @@ async def tree(client: TestClient[Any, Any], app: web.Application) -> Tree:
     other = await create_account(app, {"name": "Customer Two"}, reseller["id"])
     users = {"master": master_user}
     for label, account in (("reseller", reseller), ("customer", customer), ("other", other)):
-        users[label] = await create_user(app, account["id"], {
-            "first_name": label.title(), "last_name": "Admin", "username": f"{label}-admin",
-            "password": f"{label}-secret", "priv_level": "admin",
-        })
+        users[label] = await create_user(
+            app,
+            account["id"],
+            {
+                "first_name": label.title(),
+                "last_name": "Admin",
+                "username": f"{label}-admin",
+                "password": f"{label}-secret",
+                "priv_level": "admin",
+            },
+        )
     return Tree(master, reseller, customer, other, users)
 
 
@@ -126,25 +145,37 @@ async def login(
     client: TestClient[Any, Any], username: str, password: str, account_name: str
 ) -> str:
     """Log in with user_auth and return the token."""
-    response = await client.put("/v2/user_auth", json={"data": {
-        "credentials": md5_credentials(username, password), "account_name": account_name}})
+    response = await client.put(
+        "/v2/user_auth",
+        json={
+            "data": {
+                "credentials": md5_credentials(username, password),
+                "account_name": account_name,
+            }
+        },
+    )
     body = await response.json()
     assert response.status == 201, body
     return str(body["auth_token"])
 
 
 @pytest.fixture
-def auth_headers(
-    client: TestClient[Any, Any], tree: Tree
-) -> Callable[[str], Any]:
+def auth_headers(client: TestClient[Any, Any], tree: Tree) -> Callable[[str], Any]:
     """`await auth_headers("customer")` -> headers with a token for that tree level."""
-    names = {"master": "Master", "reseller": "Reseller", "customer": "Customer One",
-             "other": "Customer Two"}
+    names = {
+        "master": "Master",
+        "reseller": "Reseller",
+        "customer": "Customer One",
+        "other": "Customer Two",
+    }
 
     async def make(level: str) -> dict[str, str]:
-        token = await login(client, f"{level}-admin" if level != "master" else "admin",
-                            f"{level}-secret" if level != "master" else MASTER_PASSWORD,
-                            names[level])
+        token = await login(
+            client,
+            f"{level}-admin" if level != "master" else "admin",
+            f"{level}-secret" if level != "master" else MASTER_PASSWORD,
+            names[level],
+        )
         return {"X-Auth-Token": token}
 
     return make

@@ -68,6 +68,8 @@ async def user_auth(ctx: Context) -> Reply:
     """PUT /v2/user_auth: a token for md5/sha credentials within one account."""
     request = load(UserAuthSchema, ctx.data if isinstance(ctx.data, dict) else {})
     selector, accounts = await _accounts_for(ctx, request)
+    # Failures count per account reached, however the client spelled its selector.
+    selector = ",".join(sorted(account["id"] for account in accounts)) or name_key(selector)
     address = client_address(ctx)
     await refuse_if_throttled(ctx.store, ctx.settings, selector, address)
     for account in accounts:
