@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gateway.crossbar.errors import invalid
@@ -20,8 +20,8 @@ _EMPTY: list[Any] = [None, ""]
 
 
 def filter_query(params: Mapping[str, str]) -> dict[str, dict[str, Any]]:
-    """Translate filter_*, filter_not_*, has_key, key_missing, has_value, value_missing
-    and created/modified ranges into {field: {operator: value}}."""
+    """Translate filter_*, filter_not_*, has_key, key_missing, has_value and created/modified
+    ranges into {field: {operator: value}}; see row_check for the rest of the emptiness rules."""
     query: dict[str, dict[str, Any]] = {}
     for name, raw in params.items():
         if name.startswith("filter_not_"):
@@ -37,11 +37,41 @@ def filter_query(params: Mapping[str, str]) -> dict[str, dict[str, Any]]:
             _add(query, key, "$exists", True)
             _add(query, key, "$nin", list(_EMPTY))
         elif name == "value_missing":
-            _add(query, _field(name, raw), "$in", list(_EMPTY))
+            _field(name, raw)
         elif name in _RANGES:
             target, operator = _RANGES[name]
             _add(query, target, operator, _gregorian(name, raw))
     return query
+
+
+def row_check(params: Mapping[str, str]) -> Callable[[Mapping[str, Any]], bool] | None:
+    """The emptiness rules a flat query cannot state: `[]` and `{}` count as empty too.
+
+    `has_value` is narrowed in the query and finished here; `value_missing` ("absent or empty")
+    is an OR, so it is decided here alone.
+    """
+    wanted = [(_field(name, raw), name == "has_value") for name, raw in params.items()
+              if name in ("has_value", "value_missing")]
+    if not wanted:
+        return None
+
+    def keep(doc: Mapping[str, Any]) -> bool:
+        return all(_is_empty(_lookup(doc, key)) != has_value for key, has_value in wanted)
+
+    return keep
+
+
+def _lookup(doc: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = doc
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
 
 
 def _field(param: str, key: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from gateway.crossbar.context import Context, Page, Reply
 from gateway.crossbar.errors import RangeNotSatisfiable
-from gateway.crossbar.filters import filter_query
+from gateway.crossbar.filters import filter_query, row_check
 from gateway.crossbar.pagination import (
     DEFAULT_PAGE_SIZE,
     cursor_condition,
@@ -42,9 +42,7 @@ async def list_page(
             **cursor_condition(page.start, page.descending),
         }
     limit = (page.size if page.size is not None else settings.unpaginated_max) + 1
-    docs = await ctx.store.find(
-        kind, query, sort=SORT_FIELD, descending=page.descending, limit=limit
-    )
+    docs = await _fetch(ctx, kind, query, page.descending, limit, row_check(ctx.query))
     if page.size is None:
         if len(docs) >= limit:
             raise RangeNotSatisfiable()
@@ -59,3 +57,29 @@ async def list_page(
             next_start_key=encode_key(docs[page.size][SORT_FIELD]) if more else None,
         ),
     )
+
+
+async def _fetch(
+    ctx: Context,
+    kind: str,
+    query: dict[str, Any],
+    descending: bool,
+    limit: int,
+    keep: Callable[[Doc], bool] | None,
+) -> list[Doc]:
+    """Up to `limit` rows; with a row check, keep reading batches until the page is full."""
+    store = ctx.store
+    if keep is None:
+        return await store.find(kind, query, sort=SORT_FIELD, descending=descending, limit=limit)
+    batch_size = max(limit, 100)
+    rows: list[Doc] = []
+    while len(rows) < limit:
+        batch = await store.find(
+            kind, query, sort=SORT_FIELD, descending=descending, limit=batch_size
+        )
+        rows.extend(doc for doc in batch if keep(doc))
+        if len(batch) < batch_size:
+            break
+        after = {"$lt" if descending else "$gt": batch[-1][SORT_FIELD]}
+        query = {**query, SORT_FIELD: after}
+    return rows[:limit]
