@@ -62,6 +62,7 @@ class Str(fields.Field[str]):
                 f"String must be at least {self.min_length} characters",
                 target=self.min_length,
                 value=value,
+                cause=value,
             )
         if self.max_length is not None and len(value) > self.max_length:
             raise fail(
@@ -69,6 +70,7 @@ class Str(fields.Field[str]):
                 f"String must not be more than {self.max_length} characters",
                 target=self.max_length,
                 value=value,
+                cause=value,
             )
         if self.enum is not None and value not in self.enum:
             raise fail(

@@ -46,12 +46,10 @@ def parse_envelope(raw: bytes, content_type: str) -> dict[str, Any]:
         return _normalise(dict(parse_qsl(raw.decode("utf-8", "replace"))))
     try:
         envelope = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as err:
-        position = f" around {err.pos}" if isinstance(err, json.JSONDecodeError) else ""
-        message = (
-            f"{err.args[0].split(':')[0]}{position}" if err.args else "All JSON must be valid"
-        )
-        raise invalid("json", "invalid", message, target="body") from None
+    except json.JSONDecodeError as err:
+        raise invalid("json", "invalid", f"{err.msg} around {err.pos}", target="body") from None
+    except ValueError:
+        raise invalid("json", "invalid", "All JSON must be valid", target="body") from None
     if not isinstance(envelope, dict):
         raise invalid("json", "invalid", "All JSON must be valid", target="body")
     envelope = _normalise(envelope)

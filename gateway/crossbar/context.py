@@ -58,6 +58,7 @@ class Context:
     account: dict[str, Any] | None = None
     parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     accept: str = "application/json"
+    allowed: list[str] = field(default_factory=list)
 
     @property
     def settings(self) -> Settings:

@@ -33,6 +33,7 @@ from gateway.store import StoreUnavailable
 log = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 BODY_VERBS = frozenset({"PUT", "POST", "PATCH"})
+KNOWN_VERBS = frozenset({"GET", "PUT", "POST", "PATCH", "DELETE", "OPTIONS", "HEAD"})
 BANNER = "PBX provisioning gateway: the API lives under /v2/\n"
 
 
@@ -55,33 +56,34 @@ async def api(request: web.Request) -> web.StreamResponse:
         request_id=request_id_of(request),
         verb=request.method.upper(),
     )
-    allowed: list[str] = []
     try:
-        handler, allowed = await _prepare(ctx)
+        handler = await _prepare(ctx)
         if handler is None:
-            return render_preflight(ctx, allowed)
+            return render_preflight(ctx)
         reply: Reply = await handler(ctx)
-        return render_reply(ctx, reply, allowed)
+        return render_reply(ctx, reply)
     except ApiError as err:
-        return render_error(ctx, err, allowed)
+        return render_error(ctx, err)
     except StoreUnavailable:
         log.warning("datastore unreachable (request %s)", ctx.request_id)
-        return render_error(ctx, DatastoreUnreachable(), allowed)
+        return render_error(ctx, DatastoreUnreachable())
     except Exception:
         log.exception("unhandled error (request %s)", ctx.request_id)
-        return render_error(ctx, ApiError(), allowed)
+        return render_error(ctx, ApiError())
 
 
-async def _prepare(ctx: Context) -> tuple[Handler | None, list[str]]:
-    """Steps before execution, in Kazoo's order; None handler means a CORS preflight."""
+async def _prepare(ctx: Context) -> Handler | None:
+    """Steps before execution, in Kazoo's order; None means a CORS preflight."""
     assert ctx.request is not None
+    if ctx.verb not in KNOWN_VERBS:
+        raise EmptyError(501)
     registry = ctx.app[RESOURCES]
     path = tokenize(ctx.request.raw_path, registry.resources, registry.greedy)
     if path is None:
         raise NoSuchPath()
     if path.version == "1":
         raise Gone()
-    content_type = ctx.request.content_type if ctx.request.body_exists else ""
+    content_type = _content_type(ctx)
     ctx.raw_body = await read_body(ctx.request, ctx.settings.max_upload_size)
     ctx.envelope = parse_envelope(ctx.raw_body, content_type)
     ctx.data = ctx.envelope.get("data", {})
@@ -94,11 +96,11 @@ async def _prepare(ctx: Context) -> tuple[Handler | None, list[str]]:
     if not path.nouns:
         raise Unauthorized() if ctx.identity is None else NoSuchPath()
     resource, route = _route(path.nouns, registry.resources)
-    allowed = list(route.handlers)
+    ctx.allowed = list(route.handlers)
     if ctx.verb == "OPTIONS" and _is_preflight(ctx):
-        return None, allowed
+        return None
     if ctx.verb not in route.handlers:
-        raise MethodNotAllowed(allowed)
+        raise MethodNotAllowed(ctx.allowed)
     ctx.nouns = path.nouns
     if path.own_account:
         if ctx.identity is None:
@@ -124,7 +126,7 @@ async def _prepare(ctx: Context) -> tuple[Handler | None, list[str]]:
         if parent.check_args is not None:
             await parent.check_args(ctx, noun.args)
         ctx.parents[noun.name] = noun.args
-    return route.handlers[ctx.verb], allowed
+    return route.handlers[ctx.verb]
 
 
 def _route(nouns: tuple[Noun, ...], resources: dict[str, Resource]) -> tuple[Resource, Route]:
@@ -139,6 +141,12 @@ def _route(nouns: tuple[Noun, ...], resources: dict[str, Resource]) -> tuple[Res
     if route is None:
         raise NoSuchPath()
     return resource, route
+
+
+def _content_type(ctx: Context) -> str:
+    """The request's media type; '' when the header is absent (Kazoo reads that as JSON)."""
+    raw = ctx.header("Content-Type") or ""
+    return raw.split(";", 1)[0].strip().lower()
 
 
 def _account_header_mismatch(ctx: Context) -> bool:

@@ -50,8 +50,11 @@ def row_check(params: Mapping[str, str]) -> Callable[[Mapping[str, Any]], bool] 
     `has_value` is narrowed in the query and finished here; `value_missing` ("absent or empty")
     is an OR, so it is decided here alone.
     """
-    wanted = [(_field(name, raw), name == "has_value") for name, raw in params.items()
-              if name in ("has_value", "value_missing")]
+    wanted = [
+        (_field(name, raw), name == "has_value")
+        for name, raw in params.items()
+        if name in ("has_value", "value_missing")
+    ]
     if not wanted:
         return None
 
@@ -88,7 +91,7 @@ def _candidates(raw: str) -> list[Any]:
         except ValueError:
             parsed = None
         if isinstance(parsed, list):
-            values = [str(item) if not isinstance(item, str) else item for item in parsed]
+            values = [item if isinstance(item, str) else json.dumps(item) for item in parsed]
     out: list[Any] = []
     for value in values:
         out.append(value)
@@ -97,18 +100,14 @@ def _candidates(raw: str) -> list[Any]:
 
 
 def _typed(value: str) -> list[Any]:
-    if value == "true":
-        return [True]
-    if value == "false":
-        return [False]
+    """Stored JSON values whose text is exactly `value` (Kazoo compares text)."""
     try:
-        return [int(value)]
-    except ValueError:
-        pass
-    try:
-        return [float(value)]
+        parsed = json.loads(value)
     except ValueError:
         return []
+    if isinstance(parsed, bool | int | float) and json.dumps(parsed) == value:
+        return [parsed]
+    return []
 
 
 def _gregorian(param: str, raw: str) -> int:

@@ -32,9 +32,7 @@ async def list_page(
 ) -> Reply:
     """One page of `kind` matching `base` and the request's filters, as summary rows."""
     settings = ctx.settings
-    page = parse_page_request(
-        _params(ctx), DEFAULT_PAGE_SIZE, settings.page_size_max, settings.unpaginated_max
-    )
+    page = parse_page_request(_params(ctx), DEFAULT_PAGE_SIZE, settings.page_size_max)
     query: dict[str, Any] = {**filter_query(ctx.query), **base}
     if page.start:
         query[SORT_FIELD] = {

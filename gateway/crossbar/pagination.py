@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from gateway.crossbar.errors import FaultyRequest
 
 DEFAULT_PAGE_SIZE = 50
 _MARK = "\x01"
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _TOP = "\U0010ffff"
 
 
@@ -41,9 +43,7 @@ def decode_key(key: str) -> tuple[str, bool]:
     return key.lower(), False
 
 
-def parse_page_request(
-    params: dict[str, Any], default_size: int, max_size: int, unpaginated_max: int
-) -> PageRequest:
+def parse_page_request(params: dict[str, Any], default_size: int, max_size: int) -> PageRequest:
     """Read page_size, paginate, ascending/descending and start_key."""
     paginate = params.get("paginate")
     if paginate is not None and paginate is not True and paginate != "true":
@@ -61,12 +61,14 @@ def parse_page_request(
 
 
 def _page_size(raw: Any, default: int, maximum: int) -> int:
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    try:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        size = raw
+    elif isinstance(raw, str) and _INTEGER.match(raw):
         size = int(raw)
-    except (TypeError, ValueError):
-        raise FaultyRequest("invalid page size") from None
+    else:
+        raise FaultyRequest("invalid page size")
     if size < 1:
         raise FaultyRequest("page size must be at least 1")
     return min(size, maximum)

@@ -34,10 +34,10 @@ def _base_headers(ctx: Context, cors: bool, methods: Iterable[str]) -> dict[str,
     return headers
 
 
-def render_reply(ctx: Context, reply: Reply, allowed: list[str]) -> web.StreamResponse:
+def render_reply(ctx: Context, reply: Reply) -> web.StreamResponse:
     """A success: raw body, CSV, or the JSON envelope."""
     assert ctx.request is not None
-    headers = _base_headers(ctx, is_cors(ctx.request), allowed)
+    headers = _base_headers(ctx, is_cors(ctx.request), ["OPTIONS", *ctx.allowed])
     headers.update(reply.headers)
     if reply.body is not None:
         response = web.Response(body=reply.body, status=reply.status, headers=headers)
@@ -51,15 +51,18 @@ def render_reply(ctx: Context, reply: Reply, allowed: list[str]) -> web.StreamRe
         return response
     if reply.revision is None and isinstance(reply.data, list):
         reply.revision = hashlib.md5(json.dumps(reply.data, sort_keys=True).encode()).hexdigest()
+        headers.setdefault("ETag", f'"{reply.revision}"')
+        if ctx.verb == "GET" and ctx.header("If-None-Match") == headers["ETag"]:
+            return web.Response(status=304, headers=headers)
     token = reply.auth_token or ctx.token
     body = success_body(reply, ctx.request_id, token)
     return json_response(body, reply.status, headers, _pretty(ctx))
 
 
-def render_error(ctx: Context, error: ApiError, allowed: list[str]) -> web.StreamResponse:
+def render_error(ctx: Context, error: ApiError) -> web.StreamResponse:
     """Errors always carry CORS headers; some have no body at all."""
-    methods = error.allowed if isinstance(error, MethodNotAllowed) else allowed
-    headers = _base_headers(ctx, True, methods or DEFAULT_METHODS)
+    methods = error.allowed if isinstance(error, MethodNotAllowed) else ctx.allowed
+    headers = _base_headers(ctx, True, ["OPTIONS", *(methods or DEFAULT_METHODS)])
     headers.update(error.headers)
     if isinstance(error, MethodNotAllowed):
         headers["Allow"] = ", ".join(error.allowed)
@@ -69,8 +72,10 @@ def render_error(ctx: Context, error: ApiError, allowed: list[str]) -> web.Strea
     return json_response(body, error.status, headers, _pretty(ctx))
 
 
-def render_preflight(ctx: Context, allowed: list[str]) -> web.StreamResponse:
-    """CORS preflight: 200, empty body; the requested method is listed first."""
+def render_preflight(ctx: Context) -> web.StreamResponse:
+    """CORS preflight: 200, empty body; a requested method the resource lacks comes first."""
     requested = (ctx.header("Access-Control-Request-Method") or "").upper()
-    methods = [requested, *[m for m in allowed if m != requested]] if requested else allowed
+    methods = ["OPTIONS", *ctx.allowed]
+    if requested and requested not in methods:
+        methods.insert(0, requested)
     return web.Response(status=200, headers=_base_headers(ctx, True, methods))

@@ -40,7 +40,7 @@ def split_path(raw_path: str) -> list[str]:
 
 def api_version(segment: str) -> str | None:
     """'v2' -> '2'; anything not 'v<integer>' -> None."""
-    if len(segment) > 1 and segment[0] == "v" and segment[1:].isdigit():
+    if len(segment) > 1 and segment[0] == "v" and segment[1:].isascii() and segment[1:].isdigit():
         return segment[1:]
     return None
 
