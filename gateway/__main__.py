@@ -14,7 +14,7 @@ from aiohttp import web
 from gateway.app import create_app, prepare_store
 from gateway.auth.tokens import TokenService, shared_secret
 from gateway.keys import RESOURCES, TOKENS
-from gateway.provision import bootstrap_master, create_master, has_accounts, load_fixtures
+from gateway.provision import create_master, has_accounts, load_fixtures
 from gateway.settings import Settings, SettingsError
 from gateway.store.connect import open_store
 
@@ -59,7 +59,6 @@ async def serve(settings: Settings, host: str, port: int, fixtures: Path | None)
         app = create_app(settings, store)
 
         async def seed(app: web.Application) -> AsyncIterator[None]:
-            await bootstrap_master(app)
             if fixtures is not None:
                 print_logins(await load_fixtures(app, fixtures), host, port)
             yield

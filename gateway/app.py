@@ -11,6 +11,7 @@ from gateway.auth.tokens import TokenService, shared_secret
 from gateway.crossbar.dispatch import api, banner
 from gateway.crossbar.resource import Registry
 from gateway.keys import RESOURCES, SETTINGS, STORE, TOKENS
+from gateway.provision import bootstrap_master
 from gateway.resources import RESOURCES as ALL_RESOURCES
 from gateway.settings import Settings
 from gateway.store import Store
@@ -32,6 +33,7 @@ def create_app(settings: Settings, store: Store) -> web.Application:
         await prepare_store(store, app[RESOURCES])
         secret = await shared_secret(store, settings.secret_key)
         app[TOKENS] = TokenService(store, secret, settings.token_ttl)
+        await bootstrap_master(app)
         yield
 
     app.cleanup_ctx.append(services)

@@ -131,11 +131,13 @@ async def _prepare(ctx: Context) -> Handler | None:
 
 def _route(nouns: tuple[Noun, ...], resources: dict[str, Resource]) -> tuple[Resource, Route]:
     """The handling resource and route; 404 for a chain no resource serves."""
+    resource = resources[nouns[-1].name]
     for position, noun in enumerate(nouns[:-1]):
         parent = resources[noun.name]
         if len(noun.args) != 1 or (position == 0) == parent.scoped:
             raise NoSuchPath()
-    resource = resources[nouns[-1].name]
+        if position > 0 and noun.name not in resource.parents:
+            raise NoSuchPath()
     scoped_ok = len(nouns) > 1 if resource.scoped else len(nouns) == 1
     route = resource.route(nouns[-1].args) if scoped_ok else None
     if route is None:

@@ -40,12 +40,17 @@ class Route:
 
 @dataclass(frozen=True)
 class Resource:
-    """A crossbar module: its routes and how it takes part in the pipeline."""
+    """A crossbar module: its routes and how it takes part in the pipeline.
+
+    `parents` names the scoped modules it may follow (`users/{U}/devices`); each such parent's
+    `check_args` validates its id before the handler runs.
+    """
 
     name: str
     routes: tuple[Route, ...]
     scoped: bool = True
     public: frozenset[str] = frozenset()
+    parents: frozenset[str] = frozenset()
     greedy: bool = False
     check_args: ArgsCheck | None = None
     authorize: Authorize | None = None

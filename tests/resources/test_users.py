@@ -322,3 +322,15 @@ async def test_listing_orders_by_last_then_first_name_descending_by_default(
     names = [f"{row['first_name']} {row['last_name']}" for row in await users.rows(query)]
     expected = ["Zoe Young", "Ann Smith", "Bob Jones", "Amy Jones", "Customer Admin"]
     assert names == (expected[::-1] if reverse else expected)
+
+
+async def test_a_module_that_does_not_nest_under_users_is_not_found(
+    client: TestClient[Any, Any], tree: Tree, auth_headers: Any
+) -> None:
+    headers = await auth_headers("customer")
+    user_id = tree.users["customer"]["id"]
+    response = await client.get(
+        f"/v2/accounts/{tree.customer['id']}/users/{user_id}/users", headers=headers
+    )
+    assert response.status == 404
+    assert (await response.json())["message"] == "not_found"

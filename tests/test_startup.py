@@ -1,0 +1,125 @@
+"""Start-up: settings from the environment, the master account, fixtures, the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import secrets
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from pymongo import AsyncMongoClient
+
+from gateway.__main__ import main
+from gateway.app import create_app
+from gateway.provision import load_fixtures
+from gateway.settings import Settings, SettingsError
+from gateway.store import Store
+from tests.conftest import login
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def test_settings_defaults_and_overrides() -> None:
+    settings = Settings.from_env({"GATEWAY_PAGE_SIZE_MAX": "20", "GATEWAY_DATA_DIR": "memory"})
+    assert settings.page_size_max == 20
+    assert settings.data_dir == "memory"
+    assert settings.mongo_url is None
+    assert settings.token_ttl == 3600
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"GATEWAY_TOKEN_TTL": "soon"}, "GATEWAY_TOKEN_TTL"),
+        ({"GATEWAY_PAGE_SIZE_MAX": "0"}, "GATEWAY_PAGE_SIZE_MAX"),
+        ({"GATEWAY_SECRET_KEY": "short"}, "GATEWAY_SECRET_KEY"),
+        ({"GATEWAY_MONGO_DATABASE": "a b"}, "GATEWAY_MONGO_DATABASE"),
+    ],
+)
+def test_invalid_setting_names_itself_in_one_line(env: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(env)
+    assert named in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_invalid_setting_stops_the_command_with_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GATEWAY_TOKEN_TTL", "-1")
+    assert main(["serve"]) == 2
+    assert capsys.readouterr().err.strip().count("\n") == 0
+
+
+async def test_master_account_is_created_on_first_start(
+    aiohttp_client: Any, settings: Settings, store: Store
+) -> None:
+    settings = dataclasses.replace(
+        settings, admin_account="Head Office", admin_username="Root", admin_password="pw-1"
+    )
+    client = await aiohttp_client(create_app(settings, store))
+    token = await login(client, "root", "pw-1", "Head Office")
+    response = await client.get("/v2/token_auth", headers={"X-Auth-Token": token})
+    data = (await response.json())["data"]
+    assert data["is_master_account"] is True
+    account = await client.get(
+        f"/v2/accounts/{data['account_id']}", headers={"X-Auth-Token": token}
+    )
+    body = (await account.json())["data"]
+    assert body["superduper_admin"] is True and body["name"] == "Head Office"
+
+
+async def test_master_account_is_not_created_twice(
+    aiohttp_client: Any, settings: Settings, store: Store
+) -> None:
+    settings = dataclasses.replace(settings, admin_username="root", admin_password="pw-1")
+    await aiohttp_client(create_app(settings, store))
+    await aiohttp_client(create_app(settings, store))
+    assert len(await store.find("accounts", {})) == 1
+
+
+async def test_demo_fixtures_load_and_their_logins_work(
+    client: TestClient[Any, Any], app: Any, store: Store
+) -> None:
+    logins = await load_fixtures(app, FIXTURES)
+    assert len(logins) == 4
+    for demo in logins:
+        token = await login(client, demo["username"], demo["password"], demo["account_name"])
+        info = await client.get("/v2/token_auth", headers={"X-Auth-Token": token})
+        assert info.status == 200
+    master = next(demo for demo in logins if demo["account_name"] == "Master")
+    token = await login(client, master["username"], master["password"], "Master")
+    response = await client.get(
+        "/v2/accounts/a0000000000000000000000000000001/descendants",
+        headers={"X-Auth-Token": token},
+    )
+    assert len((await response.json())["data"]) == 3
+    again = await load_fixtures(app, FIXTURES)
+    assert again == logins
+    assert len(await store.find("accounts", {})) == 4
+
+
+def test_create_account_command_makes_a_master_once(
+    monkeypatch: pytest.MonkeyPatch, mongo_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = f"cli{secrets.token_hex(4)}"
+    monkeypatch.setenv("GATEWAY_MONGO_URL", mongo_url)
+    monkeypatch.setenv("GATEWAY_MONGO_DATABASE", database)
+    monkeypatch.setenv("GATEWAY_BCRYPT_ROUNDS", "4")
+    args = ["create-account", "--name", "Ops", "--username", "ops", "--password", "pw"]
+    assert main(args) == 0
+    assert "created account Ops" in capsys.readouterr().out
+    assert main(args) == 1
+
+    async def count() -> int:
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url)
+        try:
+            docs = await client[database]["accounts"].find({}).to_list()
+            await client.drop_database(database)
+            return len(docs)
+        finally:
+            await client.close()
+
+    assert asyncio.run(count()) == 1
