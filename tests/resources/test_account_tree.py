@@ -3,59 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 
 from tests.conftest import Tree, login
+from tests.resources.clients import AsLevel, TokenApi, at
 
 FORBIDDEN = {"message": "forbidden"}
 CHILD_KEYS = {"id", "name", "realm", "descendants_count", "flags"}
 DESCENDANT_KEYS = {"id", "name", "realm", "tree", "flags"}
 API_KEY = re.compile(r"[0-9a-f]{64}")
-
-
-class Api:
-    """Requests carrying one token; each answers (status, envelope)."""
-
-    def __init__(self, client: TestClient[Any, Any], headers: dict[str, str]) -> None:
-        self.client, self.headers = client, headers
-
-    async def __call__(self, method: str, path: str, data: Any = None) -> tuple[int, Any]:
-        body = None if data is None else {"data": data}
-        response = await self.client.request(method, path, headers=self.headers, json=body)
-        return response.status, await response.json()
-
-    async def child(self, parent: dict[str, Any], name: str) -> dict[str, Any]:
-        """A new account under `parent`."""
-        status, body = await self("PUT", at(parent), {"name": name})
-        assert status == 201, body
-        return dict(body["data"])
-
-    async def rows(self, account: dict[str, Any], listing: str) -> dict[str, Any]:
-        """A tree listing's rows by name, in listing order."""
-        status, body = await self("GET", at(account, f"/{listing}"))
-        assert status == 200, body
-        return {row["name"]: row for row in body["data"]}
-
-
-AsLevel = Callable[[str], Awaitable[Api]]
-
-
-@pytest.fixture
-def as_level(client: TestClient[Any, Any], auth_headers: Any) -> AsLevel:
-    """`await as_level("customer")` -> an Api with that level's admin token."""
-
-    async def make(level: str) -> Api:
-        return Api(client, await auth_headers(level))
-
-    return make
-
-
-def at(account: dict[str, Any], tail: str = "") -> str:
-    return f"/v2/accounts/{account['id']}{tail}"
 
 
 def assert_error(body: dict[str, Any], status: int, message: str, data: Any) -> None:
@@ -161,7 +120,7 @@ async def test_api_key_regeneration_replaces_the_working_key(
     new = body["data"]["api_key"]
     assert status == 201 and API_KEY.fullmatch(new) and new != old
     assert (await customer("GET", path))[1]["data"] == {"api_key": new}
-    anonymous = Api(client, {})
+    anonymous = TokenApi(client, {})
     status, body = await anonymous("PUT", "/v2/api_auth", {"api_key": new})
     assert (status, body["data"]["account_id"]) == (201, tree.customer["id"])
     status, body = await anonymous("PUT", "/v2/api_auth", {"api_key": old})
@@ -177,7 +136,7 @@ async def test_api_key_is_refused_to_user_level_tokens_and_other_branches(
     plain.update(password="plain-secret", priv_level="user")
     assert (await admin("PUT", at(tree.customer, "/users"), plain))[0] == 201
     token = await login(client, "plain", "plain-secret", "Customer One")
-    user = Api(client, {"X-Auth-Token": token})
+    user = TokenApi(client, {"X-Auth-Token": token})
     key = (await admin("GET", path))[1]["data"]["api_key"]
     other = await as_level("other")
     for method, caller in (("GET", user), ("PUT", user), ("GET", other), ("PUT", other)):

@@ -5,47 +5,18 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 
 from tests.conftest import Tree, login
+from tests.resources.clients import AsLevel, TokenApi, at
 
 GREGORIAN_OFFSET = 62167219200
 FORBIDDEN = {"message": "forbidden"}
 NAME_TAKEN = "Account name already in use"
 SERVER_KEYS = "superduper_admin wnm_allow_additions is_reseller reseller_id billing_mode".split()
-
-
-class Api:
-    """Requests carrying one token; each answers (status, envelope)."""
-
-    def __init__(self, client: TestClient[Any, Any], headers: dict[str, str]) -> None:
-        self.client, self.headers = client, headers
-
-    async def __call__(self, method: str, path: str, data: Any = None) -> tuple[int, Any]:
-        body = None if data is None else {"data": data}
-        response = await self.client.request(method, path, headers=self.headers, json=body)
-        return response.status, await response.json()
-
-
-AsLevel = Callable[[str], Awaitable[Api]]
-
-
-@pytest.fixture
-def as_level(client: TestClient[Any, Any], auth_headers: Any) -> AsLevel:
-    """`await as_level("customer")` -> an Api with that level's admin token."""
-
-    async def make(level: str) -> Api:
-        return Api(client, await auth_headers(level))
-
-    return make
-
-
-def at(account: dict[str, Any], tail: str = "") -> str:
-    return f"/v2/accounts/{account['id']}{tail}"
 
 
 def make_account(**overrides: Any) -> dict[str, Any]:
@@ -241,7 +212,7 @@ async def test_user_level_token_reads_but_cannot_change_accounts(
     plain.update(password="plain-secret", priv_level="user")
     assert (await admin("PUT", at(tree.customer, "/users"), plain))[0] == 201
     token = await login(client, "plain", "plain-secret", "Customer One")
-    user = Api(client, {"X-Auth-Token": token})
+    user = TokenApi(client, {"X-Auth-Token": token})
     status, body = await user("GET", path)
     assert (status, body["data"]["name"]) == (200, "Customer One")
     attempts = (
@@ -295,7 +266,7 @@ async def test_delete_master_account_returns_405_without_delete_in_allowed_metho
     assert_error(body, 405, "invalid_method", {"message": "method not allowed"})
     assert "DELETE" not in response.headers["Allow"]
     assert "DELETE" not in response.headers["Access-Control-Allow-Methods"]
-    assert (await Api(client, headers)("GET", path))[0] == 200
+    assert (await TokenApi(client, headers)("GET", path))[0] == 200
 
 
 async def test_delete_account_removes_its_users(

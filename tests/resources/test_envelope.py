@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from aiohttp import ClientResponse, web
-from aiohttp.test_utils import TestClient
+from aiohttp import web
 
 from gateway.keys import STORE
 from gateway.store import StoreUnavailable
-from tests.conftest import Tree
+from tests.resources.clients import Api
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 ERROR_KEYS = {"data", "error", "message", "request_id", "status", "timestamp", "node"}
@@ -28,38 +25,6 @@ EXPOSE = {"content-type", "x-auth-token", "x-request-id", "x-kazoo-cluster-id", 
 PREFLIGHT = {"Origin": "https://ui.example", "Access-Control-Request-Method": "PUT"}
 
 
-@dataclass
-class Api:
-    """The HTTP client with the customer admin's token."""
-
-    client: TestClient[Any, Any]
-    tree: Tree
-    headers: dict[str, str]
-
-    def users(self, user_id: str = "") -> str:
-        path = f"/v2/accounts/{self.tree.customer['id']}/users"
-        return f"{path}/{user_id}" if user_id else path
-
-    async def send(self, method: str, path: str, auth: bool = True, **kw: Any) -> ClientResponse:
-        headers = {**(self.headers if auth else {}), **kw.pop("headers", {})}
-        return await self.client.request(method, path, headers=headers, **kw)
-
-    async def call(self, method: str, path: str, **kw: Any) -> tuple[int, Any]:
-        response = await self.send(method, path, **kw)
-        return response.status, await response.json()
-
-    async def create_user(self, **overrides: Any) -> Any:
-        data = {"first_name": "Ann", "last_name": "Smith", **overrides}
-        status, body = await self.call("PUT", self.users(), json={"data": data})
-        assert status == 201, body
-        return body["data"]
-
-
-@pytest.fixture
-async def api(client: Any, tree: Tree, auth_headers: Callable[[str], Awaitable[Any]]) -> Api:
-    return Api(client, tree, await auth_headers("customer"))
-
-
 def assert_public(doc: dict[str, Any]) -> None:
     leaked = [key for key in doc if key.startswith(("_", "pvt_")) and key != "_read_only"]
     assert leaked == [], doc
@@ -71,7 +36,7 @@ def listed(header: str) -> list[str]:
 
 
 async def test_document_success_envelope_has_exactly_kazoo_keys(api: Api) -> None:
-    user = await api.create_user()
+    user = (await api.create_user())["data"]
     status, body = await api.call("GET", api.users(user["id"]))
     assert status == 200
     assert set(body) == DOC_KEYS
@@ -226,7 +191,9 @@ async def test_unknown_http_method_is_501(api: Api) -> None:
 
 async def test_private_fields_and_password_never_leave_the_server(api: Api) -> None:
     private = {"pvt_type": "device", "pvt_account_id": api.tree.other["id"], "_rev": "9-x"}
-    created = await api.create_user(username="ann", password="s3cret-pass", _x=1, **private)
+    created = (await api.create_user(username="ann", password="s3cret-pass", _x=1, **private))[
+        "data"
+    ]
     assert_public(created)
     status, listing = await api.call("GET", api.users())
     assert created["id"] in [row["id"] for row in listing["data"]]

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
-from aiohttp import ClientResponse, web
-from aiohttp.test_utils import TestClient
+from aiohttp import web
 from yarl import URL
 
 from gateway.keys import STORE, TOKENS
 from gateway.settings import Settings
-from tests.conftest import Tree
+from tests.resources.clients import Api, make_user
 
 UPLOAD_LIMIT = 4096
 JSON_TYPE = {"Content-Type": "application/json"}
@@ -27,46 +26,6 @@ GONE = "API version 1 is not supported. Please upgrade your code to use version 
 def settings(settings: Settings) -> Settings:
     """A small upload limit so oversize bodies stay cheap."""
     return replace(settings, max_upload_size=UPLOAD_LIMIT)
-
-
-def make_user(**overrides: Any) -> dict[str, Any]:
-    return {"first_name": "Ann", "last_name": "Smith", **overrides}
-
-
-@dataclass
-class Api:
-    """The HTTP client with the customer admin's token."""
-
-    client: TestClient[Any, Any]
-    tree: Tree
-    headers: dict[str, str]
-
-    def users(self, user_id: str = "") -> str:
-        path = f"/v2/accounts/{self.tree.customer['id']}/users"
-        return f"{path}/{user_id}" if user_id else path
-
-    async def send(self, method: str, path: Any, auth: bool = True, **kw: Any) -> ClientResponse:
-        headers = {**(self.headers if auth else {}), **kw.pop("headers", {})}
-        return await self.client.request(method, path, headers=headers, **kw)
-
-    async def call(self, method: str, path: Any, **kw: Any) -> tuple[int, Any]:
-        response = await self.send(method, path, **kw)
-        return response.status, await response.json()
-
-    async def create_user(self, **overrides: Any) -> Any:
-        status, body = await self.call("PUT", self.users(), json={"data": make_user(**overrides)})
-        assert status == 201, body
-        return body
-
-    async def user_ids(self, query: str = "") -> list[str]:
-        status, body = await self.call("GET", self.users() + query)
-        assert status == 200, body
-        return sorted(row["id"] for row in body["data"])
-
-
-@pytest.fixture
-async def api(client: Any, tree: Tree, auth_headers: Callable[[str], Awaitable[Any]]) -> Api:
-    return Api(client, tree, await auth_headers("customer"))
 
 
 def expect_error(reply: tuple[int, Any], code: int, message: str, data: Any) -> None:
