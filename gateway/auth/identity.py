@@ -18,11 +18,6 @@ class Identity:
     session_id: str | None = None
     claims: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def is_admin(self) -> bool:
-        """Admins (and API keys, and the master account) may change account settings."""
-        return self.priv_level == "admin" or self.superduper
-
     def may_access(self, account: dict[str, Any]) -> bool:
         """True for its own account, a descendant, or anything for the master account."""
         return (

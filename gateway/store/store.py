@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -99,10 +99,9 @@ class Store:
         sort: str | None = None,
         descending: bool = False,
         limit: int = 0,
-        fields: Sequence[str] | None = None,
     ) -> list[Doc]:
         """Documents matching a flat query, ordered on one field."""
-        cursor = self._db[kind].find(_to_mongo(query), projection=list(fields) if fields else None)
+        cursor = self._db[kind].find(_to_mongo(query))
         if sort:
             cursor = cursor.sort(sort, DESCENDING if descending else ASCENDING)
         if limit:
