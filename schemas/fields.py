@@ -212,3 +212,59 @@ class Arr(fields.Field[list[Any]]):
         if errors:
             raise ValidationError(errors)
         return out
+
+
+class Num(fields.Field[float]):
+    """A number (integer or float) with optional bounds; numeric strings are coerced."""
+
+    default_error_messages = _BASE_ERRORS
+
+    def __init__(
+        self, *, minimum: float | None = None, maximum: float | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
+        number = value
+        if isinstance(value, str):
+            try:
+                number = float(value)
+            except ValueError:
+                raise _type_error(value, "number") from None
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise _type_error(value, "number")
+        if self.minimum is not None and number < self.minimum:
+            raise fail(
+                "minimum",
+                f"Value must be at least {self.minimum}",
+                target=self.minimum,
+                value=number,
+            )
+        if self.maximum is not None and number > self.maximum:
+            raise fail(
+                "maximum",
+                f"Value must be at most {self.maximum}",
+                target=self.maximum,
+                value=number,
+            )
+        return number
+
+
+class Either(fields.Field[Any]):
+    """A value of one of several shapes (Kazoo's `"type": [...]`); the first that loads wins."""
+
+    default_error_messages = _BASE_ERRORS
+
+    def __init__(self, *choices: fields.Field[Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        errors: list[Any] = []
+        for choice in self.choices:
+            try:
+                return choice.deserialize(value)
+            except ValidationError as err:
+                errors.append(err.messages)
+        raise ValidationError(errors[0])
