@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from marshmallow import Schema
+
 from gateway.crossbar.context import Context, Reply
 from gateway.store import Index
 
@@ -56,6 +58,7 @@ class Resource:
     authorize: Authorize | None = None
     indexes: tuple[Index, ...] = ()
     content_types: frozenset[str] = JSON_TYPES
+    schema: type[Schema] | None = None
 
     def route(self, args: tuple[str, ...]) -> Route | None:
         """The most specific route matching `args`."""
@@ -78,6 +81,10 @@ class Registry:
     def greedy(self) -> frozenset[str]:
         """Modules that swallow every following segment."""
         return frozenset(name for name, res in self.resources.items() if res.greedy)
+
+    def schemas(self) -> dict[str, type[Schema]]:
+        """Every resource schema, by module name."""
+        return {name: res.schema for name, res in self.resources.items() if res.schema}
 
     def kinds(self) -> set[str]:
         """Every collection the resources keep documents in."""

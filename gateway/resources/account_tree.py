@@ -174,6 +174,7 @@ ACCOUNTS_RESOURCE = Resource(
     scoped=False,
     authorize=authorize,
     indexes=ACCOUNT_DOCS.indexes(),
+    schema=ACCOUNT_DOCS.schema,
     routes=(
         Route((), {"PUT": create_child}),
         Route(

@@ -138,4 +138,5 @@ USERS_RESOURCE = Resource(
     name=USERS,
     routes=document_routes(USER_DOCS, {0: {"GET", "PUT"}, 1: {"GET", "POST", "PATCH", "DELETE"}}),
     indexes=USER_DOCS.indexes(),
+    schema=UserSchema,
 )
