@@ -31,6 +31,7 @@ class Settings:
     login_failure_window: int = 300
     realm_suffix: str = "sip.example.com"
     trusted_proxies: frozenset[str] = field(default_factory=frozenset)
+    permissive_priv_levels: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -55,6 +56,7 @@ class Settings:
             login_failure_limit=_int(env, "GATEWAY_LOGIN_FAILURE_LIMIT", 10, 1, 10_000),
             login_failure_window=_int(env, "GATEWAY_LOGIN_FAILURE_WINDOW", 300, 1, 86400),
             realm_suffix=get("GATEWAY_REALM_SUFFIX") or "sip.example.com",
+            permissive_priv_levels=_flag(env, "GATEWAY_PERMISSIVE_PRIV_LEVELS"),
             trusted_proxies=frozenset(
                 p.strip() for p in get("GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
@@ -72,6 +74,13 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = (env.get(name) or "false").lower()
+    if raw not in ("true", "false"):
+        raise SettingsError(f"{name} must be true or false, got {raw!r}")
+    return raw == "true"
 
 
 def _word(value: str, name: str) -> str:

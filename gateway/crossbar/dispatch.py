@@ -112,6 +112,7 @@ async def _prepare(ctx: Context) -> Handler | None:
     if ctx.verb not in resource.public:
         await _authenticate(ctx)
         _authorize_tree(ctx)
+        await _authorize_priv_level(ctx, resource)
         if resource.authorize is not None:
             await resource.authorize(ctx)
     if (
@@ -191,6 +192,21 @@ async def _authenticate(ctx: Context) -> None:
         ctx.identity = await basic_identity(ctx)
     if ctx.identity is None:
         raise Unauthorized()
+
+
+async def _authorize_priv_level(ctx: Context, resource: Resource) -> None:
+    """Better than Kazoo's default: `user` logins change only what is their own."""
+    identity = ctx.identity
+    assert identity is not None
+    if (
+        not resource.scoped
+        or ctx.verb == "GET"
+        or identity.priv_level == "admin"
+        or ctx.settings.permissive_priv_levels
+    ):
+        return
+    if resource.user_may_write is None or not await resource.user_may_write(ctx):
+        raise Forbidden()
 
 
 def _authorize_tree(ctx: Context) -> None:

@@ -13,6 +13,7 @@ from gateway.store import Index
 Handler = Callable[[Context], Awaitable[Reply]]
 ArgsCheck = Callable[[Context, tuple[str, ...]], Awaitable[None]]
 Authorize = Callable[[Context], Awaitable[None]]
+OwnerCheck = Callable[[Context], Awaitable[bool]]
 
 ID = "{id}"
 JSON_TYPES = frozenset({"application/json", "application/x-json"})
@@ -45,7 +46,8 @@ class Resource:
     """A crossbar module: its routes and how it takes part in the pipeline.
 
     `parents` names the scoped modules it may follow (`users/{U}/devices`); each such parent's
-    `check_args` validates its id before the handler runs.
+    `check_args` validates its id before the handler runs. A `priv_level: user` caller may only
+    read a scoped resource, unless `user_may_write` says the target is its own.
     """
 
     name: str
@@ -59,6 +61,7 @@ class Resource:
     indexes: tuple[Index, ...] = ()
     content_types: frozenset[str] = JSON_TYPES
     schema: type[Schema] | None = None
+    user_may_write: OwnerCheck | None = None
 
     def route(self, args: tuple[str, ...]) -> Route | None:
         """The most specific route matching `args`."""

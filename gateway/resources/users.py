@@ -8,7 +8,7 @@ from gateway.auth.passwords import CREDENTIAL_FIELDS, stored_credentials
 from gateway.crossbar.context import Context
 from gateway.crossbar.crud import document_routes
 from gateway.crossbar.documents import Doc, Documents, UniqueRule
-from gateway.crossbar.errors import invalid
+from gateway.crossbar.errors import Forbidden, invalid
 from gateway.crossbar.resource import Resource
 from gateway.keys import TOKENS
 from schemas.users import UserSchema
@@ -51,6 +51,27 @@ async def credentials(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
             ctx.settings.bcrypt_rounds,
         )
     )
+    return doc
+
+
+async def own_user_document(ctx: Context) -> bool:
+    """A `user` login may replace or patch its own user document."""
+    identity = ctx.identity
+    return (
+        identity is not None and ctx.verb in ("POST", "PATCH") and ctx.args == (identity.owner_id,)
+    )
+
+
+async def keep_own_privileges(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
+    """A `user` login may not change its own `priv_level` or `enabled`."""
+    identity = ctx.identity
+    if identity is None or identity.priv_level == "admin" or old is None:
+        return doc
+    if ctx.settings.permissive_priv_levels:
+        return doc
+    for key in ("priv_level", "enabled"):
+        if doc.get(key) != old.get(key):
+            raise Forbidden()
     return doc
 
 
@@ -127,7 +148,7 @@ USER_DOCS = Documents(
             ("hotdesk.id",),
         ),
     ),
-    before_save=(credentials,),
+    before_save=(keep_own_privileges, credentials),
     after_save=(end_stale_sessions,),
     after_delete=(end_sessions,),
     hidden=frozenset({"password"}),
@@ -139,4 +160,5 @@ USERS_RESOURCE = Resource(
     routes=document_routes(USER_DOCS, {0: {"GET", "PUT"}, 1: {"GET", "POST", "PATCH", "DELETE"}}),
     indexes=USER_DOCS.indexes(),
     schema=UserSchema,
+    user_may_write=own_user_document,
 )
