@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,6 +12,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, DuplicateKeyError, ServerSelectionTimeoutError
 
 from gateway.store.errors import Conflict, DuplicateValue, StoreUnavailable
+from gateway.store.files import Files
+from gateway.store.ids import new_id, next_revision
 
 Doc = dict[str, Any]
 Query = Mapping[str, Any]
@@ -36,17 +37,6 @@ class Index:
         return self.scope + self.keys
 
 
-def new_id() -> str:
-    """A new 32-lowercase-hex document id."""
-    return secrets.token_hex(16)
-
-
-def next_revision(revision: str | None) -> str:
-    """CouchDB-style revision: '<n>-<32 hex>'."""
-    number = int(revision.split("-", 1)[0]) if revision else 0
-    return f"{number + 1}-{secrets.token_hex(16)}"
-
-
 def _to_mongo(query: Query) -> dict[str, Any]:
     return {("_id" if key == "id" else key): value for key, value in query.items()}
 
@@ -64,6 +54,7 @@ class Store:
         self._client = client
         self._db: AsyncDatabase[Doc] = client[database]
         self._indexes: dict[str, list[Index]] = {}
+        self.files = Files(self._db)
 
     async def ensure_indexes(self, indexes: Iterable[Index]) -> None:
         """Create the declared indexes (idempotent)."""
