@@ -12,7 +12,7 @@ import jwt
 
 from gateway.auth.identity import Identity
 from gateway.store import Index, Store
-from gateway.store.store import new_id
+from gateway.store.ids import new_id
 
 SESSIONS = "auth_sessions"
 SYSTEM = "system"

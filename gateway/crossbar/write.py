@@ -12,7 +12,7 @@ from gateway.crossbar.errors import DatastoreConflict, EmptyError, InvalidData, 
 from gateway.crossbar.merge import is_private, public
 from gateway.crossbar.validation import load
 from gateway.store import Conflict, DuplicateValue
-from gateway.store.store import new_id
+from gateway.store.ids import new_id
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
