@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     auth_token: str | None = None
     body: bytes | None = None
+    stream: AsyncIterator[bytes] | None = None
     content_type: str | None = None
 
 
@@ -52,6 +53,7 @@ class Context:
     envelope: dict[str, Any] = field(default_factory=dict)
     data: Any = field(default_factory=dict)
     raw_body: bytes = b""
+    content_type: str = ""
     token: str | None = None
     identity: Identity | None = None
     account_id: str | None = None

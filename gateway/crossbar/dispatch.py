@@ -83,8 +83,9 @@ async def _prepare(ctx: Context) -> Handler | None:
         raise NoSuchPath()
     if path.version == "1":
         raise Gone()
-    content_type = _content_type(ctx)
-    ctx.raw_body = await read_body(ctx.request, ctx.settings.max_upload_size)
+    ctx.content_type = content_type = _content_type(ctx)
+    if content_type in JSON_LIKE:
+        ctx.raw_body = await read_body(ctx.request, ctx.settings.max_upload_size)
     ctx.envelope = parse_envelope(ctx.raw_body, content_type)
     ctx.data = ctx.envelope.get("data", {})
     ctx.verb = _tunnelled_verb(ctx)
@@ -117,7 +118,7 @@ async def _prepare(ctx: Context) -> Handler | None:
             await resource.authorize(ctx)
     if (
         ctx.verb in BODY_VERBS
-        and ctx.raw_body
+        and ctx.request.body_exists
         and content_type not in (resource.content_types | JSON_LIKE)
     ):
         raise EmptyError(415)

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 
 from aiohttp import web
+from aiohttp.payload import AsyncIterablePayload
 
 from gateway.crossbar.accept import CSV
 from gateway.crossbar.context import Context, Reply
@@ -39,10 +40,8 @@ def render_reply(ctx: Context, reply: Reply) -> web.StreamResponse:
     assert ctx.request is not None
     headers = _base_headers(ctx, is_cors(ctx.request), ["OPTIONS", *ctx.allowed])
     headers.update(reply.headers)
-    if reply.body is not None:
-        response = web.Response(body=reply.body, status=reply.status, headers=headers)
-        response.content_type = reply.content_type or "application/octet-stream"
-        return response
+    if reply.body is not None or reply.stream is not None:
+        return _binary(reply, headers)
     if ctx.accept == CSV and isinstance(reply.data, list | dict):
         name = ctx.header("X-File-Name") or ctx.query.get("file_name") or "result.csv"
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -57,6 +56,17 @@ def render_reply(ctx: Context, reply: Reply) -> web.StreamResponse:
     token = reply.auth_token or ctx.token
     body = success_body(reply, ctx.request_id, token)
     return json_response(body, reply.status, headers, _pretty(ctx))
+
+
+def _binary(reply: Reply, headers: dict[str, str]) -> web.Response:
+    content: bytes | AsyncIterablePayload
+    if reply.stream is not None:
+        content = AsyncIterablePayload(reply.stream)
+    else:
+        content = reply.body or b""
+    response = web.Response(body=content, status=reply.status, headers=headers)
+    response.content_type = reply.content_type or "application/octet-stream"
+    return response
 
 
 def render_error(ctx: Context, error: ApiError) -> web.StreamResponse:
