@@ -16,6 +16,14 @@ from gateway.store.files import StoredFile, TooLarge
 
 BASE64_TYPES = frozenset({"application/base64", "application/x-base64"})
 MULTIPART = ("multipart/form-data", "multipart/mixed")
+UPLOAD_TYPES = BASE64_TYPES | {
+    "multipart/form-data",
+    "multipart/mixed",
+    "application/octet-stream",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+}
 _DATA_URI = re.compile(r"^data:(?P<type>[\w.+-]+/[\w.+-]+)?(;[^,]*)?;base64,(?P<data>.*)$", re.S)
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 

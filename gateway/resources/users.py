@@ -5,12 +5,14 @@ from __future__ import annotations
 import secrets
 
 from gateway.auth.passwords import CREDENTIAL_FIELDS, stored_credentials
+from gateway.crossbar.binary import UPLOAD_TYPES
 from gateway.crossbar.context import Context
 from gateway.crossbar.crud import document_routes
 from gateway.crossbar.documents import Doc, Documents, UniqueRule
 from gateway.crossbar.errors import Forbidden, invalid
-from gateway.crossbar.resource import Resource
+from gateway.crossbar.resource import ID, JSON_TYPES, Resource, Route
 from gateway.keys import TOKENS
+from gateway.resources.user_extras import photo_handlers, vcard_handler
 from schemas.users import UserSchema
 
 USERS = "users"
@@ -157,7 +159,12 @@ USER_DOCS = Documents(
 
 USERS_RESOURCE = Resource(
     name=USERS,
-    routes=document_routes(USER_DOCS, {0: {"GET", "PUT"}, 1: {"GET", "POST", "PATCH", "DELETE"}}),
+    routes=(
+        *document_routes(USER_DOCS, {0: {"GET", "PUT"}, 1: {"GET", "POST", "PATCH", "DELETE"}}),
+        Route((ID, "photo"), photo_handlers(USER_DOCS)),
+        Route((ID, "vcard"), vcard_handler(USER_DOCS)),
+    ),
+    content_types=JSON_TYPES | UPLOAD_TYPES,
     indexes=USER_DOCS.indexes(),
     schema=UserSchema,
     user_may_write=own_user_document,
