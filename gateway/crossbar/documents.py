@@ -8,6 +8,7 @@ from typing import Any
 
 from marshmallow import Schema
 
+from gateway.crossbar.claims import Claim
 from gateway.crossbar.context import Context
 from gateway.crossbar.merge import public
 from gateway.store import Index
@@ -57,6 +58,7 @@ class Documents:
     hidden: frozenset[str] = frozenset()
     present: Callable[[Context, Doc, Doc], Doc] | None = None
     extra_indexes: tuple[Index, ...] = ()
+    claims: tuple[Claim, ...] = ()
 
     def indexes(self) -> tuple[Index, ...]:
         """Unique rules' indexes plus the listing index."""

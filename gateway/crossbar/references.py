@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from gateway.crossbar.context import Context
-from gateway.crossbar.documents import Doc, SaveHook
+from gateway.crossbar.documents import DeleteHook, Doc, SaveHook
 from gateway.crossbar.errors import InvalidData
 
 
@@ -47,5 +47,31 @@ def must_exist(path: str, kind: str, label: str) -> SaveHook:
                 }
             )
         return doc
+
+    return check
+
+
+REFERENCES = "pvt_references"
+
+
+def refuse_while_referenced(kind: str, label: str) -> DeleteHook:
+    """A before-delete hook: refuse while a `kind` document (its `pvt_references`) names it."""
+
+    async def check(ctx: Context, doc: Doc) -> None:
+        user = await ctx.store.find_one(
+            kind, {REFERENCES: doc["id"], "pvt_account_id": doc.get("pvt_account_id")}
+        )
+        if user is not None:
+            name = user.get("name") or user["id"]
+            raise InvalidData(
+                {
+                    "id": {
+                        "referenced": {
+                            "message": f"Still used by {label} {name}; change or delete it first",
+                            "cause": user["id"],
+                        }
+                    }
+                }
+            )
 
     return check

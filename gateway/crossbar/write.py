@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gateway.crossbar.claims import acquire, release, release_keys
 from gateway.crossbar.clock import gregorian_now
 from gateway.crossbar.context import Context
 from gateway.crossbar.documents import Doc, Documents
@@ -69,16 +70,27 @@ async def save(ctx: Context, docs: Documents, data: Doc, old: Doc | None) -> Doc
         stored = {**kept, **doc, "id": doc_id}
     stored["pvt_modified"] = now
     stored["pvt_sort"] = docs.sort_key(stored)
+    taken: list[str] = []
     try:
+        for claim in docs.claims:
+            taken += await acquire(ctx, docs.kind, claim, stored, old)
         saved = await (
             ctx.store.insert(docs.kind, stored)
             if old is None
             else ctx.store.replace(docs.kind, stored)
         )
     except DuplicateValue as dup:
+        await release_keys(ctx, taken)
         raise _unique_error(docs, dup.index, stored) from None
     except Conflict:
+        await release_keys(ctx, taken)
         raise DatastoreConflict() from None
+    except BaseException:
+        await release_keys(ctx, taken)
+        raise
+    if old is not None:
+        for claim in docs.claims:
+            await release(ctx, claim, old, saved)
     for after in docs.after_save:
         await after(ctx, saved, old)
     return saved
@@ -90,6 +102,8 @@ async def remove(ctx: Context, docs: Documents, doc: Doc) -> None:
         await hook(ctx, doc)
     if not await ctx.store.delete(docs.kind, doc["id"]):
         raise NotFound(doc["id"])
+    for claim in docs.claims:
+        await release(ctx, claim, doc, None)
     for after in docs.after_delete:
         await after(ctx, doc)
 

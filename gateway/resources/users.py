@@ -11,6 +11,7 @@ from gateway.crossbar.crud import document_routes
 from gateway.crossbar.documents import Doc, Documents, UniqueRule
 from gateway.crossbar.errors import Forbidden, invalid
 from gateway.crossbar.resource import ID, JSON_TYPES, Resource, Route
+from gateway.crossbar.write import load_scoped
 from gateway.keys import TOKENS
 from gateway.resources.user_extras import photo_handlers, vcard_handler
 from schemas.users import UserSchema
@@ -54,6 +55,11 @@ async def credentials(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
         )
     )
     return doc
+
+
+async def user_exists(ctx: Context, args: tuple[str, ...]) -> None:
+    """`users/{U}/...`: U is a user of this account (404 bad_identifier otherwise)."""
+    await load_scoped(ctx, USER_DOCS, args[0])
 
 
 async def own_user_document(ctx: Context) -> bool:
@@ -168,4 +174,5 @@ USERS_RESOURCE = Resource(
     indexes=USER_DOCS.indexes(),
     schema=UserSchema,
     user_may_write=own_user_document,
+    check_args=user_exists,
 )
