@@ -68,6 +68,8 @@ async def save(ctx: Context, docs: Documents, data: Doc, old: Doc | None) -> Doc
     else:
         kept = {k: v for k, v in old.items() if is_private(k)}
         stored = {**kept, **doc, "id": doc_id}
+    # A hook sets a private key to None to remove it.
+    stored = {k: v for k, v in stored.items() if not (k.startswith("pvt_") and v is None)}
     stored["pvt_modified"] = now
     stored["pvt_sort"] = docs.sort_key(stored)
     taken: list[str] = []

@@ -2,6 +2,7 @@
 
 from gateway.resources.account_tree import ACCOUNTS_RESOURCE
 from gateway.resources.auth import API_AUTH, TOKEN_AUTH, USER_AUTH
+from gateway.resources.branding import APPS_STORE, WHITELABEL_RESOURCE
 from gateway.resources.schemas import SCHEMAS_RESOURCE
 from gateway.resources.users import USERS_RESOURCE
 
@@ -12,4 +13,6 @@ RESOURCES = (
     API_AUTH,
     TOKEN_AUTH,
     SCHEMAS_RESOURCE,
+    APPS_STORE,
+    WHITELABEL_RESOURCE,
 )
