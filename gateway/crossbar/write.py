@@ -49,10 +49,12 @@ def request_data(ctx: Context) -> Doc:
     return public({k: v for k, v in ctx.data.items() if k not in ("id", "verb", "auth_token")})
 
 
-async def save(ctx: Context, docs: Documents, data: Doc, old: Doc | None) -> Doc:
-    """Validate `data` and store it as a new document or over `old`."""
+async def save(
+    ctx: Context, docs: Documents, data: Doc, old: Doc | None, *, create_id: str | None = None
+) -> Doc:
+    """Validate `data` and store it as a new document (id `create_id` if given) or over `old`."""
     doc = load(docs.schema, data)
-    doc_id = _requested_id(ctx) if old is None else old["id"]
+    doc_id = (create_id or _requested_id(ctx)) if old is None else old["id"]
     doc["id"] = doc_id
     for hook in docs.before_save:
         doc = await hook(ctx, doc, old)

@@ -2,17 +2,48 @@
 
 from gateway.resources.account_tree import ACCOUNTS_RESOURCE
 from gateway.resources.auth import API_AUTH, TOKEN_AUTH, USER_AUTH
+from gateway.resources.blacklists import BLACKLISTS_RESOURCE
 from gateway.resources.branding import APPS_STORE, WHITELABEL_RESOURCE
+from gateway.resources.callflows import CALLFLOWS_RESOURCE
+from gateway.resources.conferences import CONFERENCES_RESOURCE
+from gateway.resources.connectivity import CONNECTIVITY_RESOURCE
+from gateway.resources.devices import DEVICES_RESOURCE
+from gateway.resources.directories import DIRECTORIES_RESOURCE
+from gateway.resources.faxboxes import FAXBOXES_RESOURCE
+from gateway.resources.groups import GROUPS_RESOURCE
+from gateway.resources.media import MEDIA_RESOURCE
+from gateway.resources.menus import MENUS_RESOURCE
+from gateway.resources.phone_numbers import PHONE_NUMBERS_RESOURCE
+from gateway.resources.queues import QUEUES_RESOURCE
 from gateway.resources.schemas import SCHEMAS_RESOURCE
+from gateway.resources.temporal_rules import TEMPORAL_RULES_RESOURCE, TEMPORAL_RULES_SETS_RESOURCE
 from gateway.resources.users import USERS_RESOURCE
+from gateway.resources.vmboxes import VMBOXES_RESOURCE
+from gateway.resources.webhooks import WEBHOOKS_RESOURCE
 
 RESOURCES = (
     ACCOUNTS_RESOURCE,
     USERS_RESOURCE,
+    DEVICES_RESOURCE,
+    CALLFLOWS_RESOURCE,
     USER_AUTH,
     API_AUTH,
     TOKEN_AUTH,
     SCHEMAS_RESOURCE,
     APPS_STORE,
     WHITELABEL_RESOURCE,
+    MEDIA_RESOURCE,
+    PHONE_NUMBERS_RESOURCE,
+    CONFERENCES_RESOURCE,
+    GROUPS_RESOURCE,
+    MENUS_RESOURCE,
+    TEMPORAL_RULES_RESOURCE,
+    TEMPORAL_RULES_SETS_RESOURCE,
+    QUEUES_RESOURCE,
+    WEBHOOKS_RESOURCE,
+    DIRECTORIES_RESOURCE,
+    FAXBOXES_RESOURCE,
+    BLACKLISTS_RESOURCE,
+    CONNECTIVITY_RESOURCE,
+    VMBOXES_RESOURCE,
 )

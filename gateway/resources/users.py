@@ -10,6 +10,7 @@ from gateway.crossbar.context import Context
 from gateway.crossbar.crud import document_routes
 from gateway.crossbar.documents import Doc, Documents, UniqueRule
 from gateway.crossbar.errors import Forbidden, invalid
+from gateway.crossbar.references import refuse_while_referenced
 from gateway.crossbar.resource import ID, JSON_TYPES, Resource, Route
 from gateway.crossbar.write import load_scoped
 from gateway.keys import TOKENS
@@ -158,6 +159,7 @@ USER_DOCS = Documents(
     ),
     before_save=(keep_own_privileges, credentials),
     after_save=(end_stale_sessions,),
+    before_delete=(refuse_while_referenced("callflows", "callflow"),),
     after_delete=(end_sessions,),
     hidden=frozenset({"password"}),
     present=_drop_nulls,

@@ -1,0 +1,29 @@
+"""Connectivity: trunkstore accounts (PBXs reaching the platform over SIP trunks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.crossbar.crud import document_routes
+from gateway.crossbar.documents import Doc, Documents
+from gateway.crossbar.resource import Resource
+from schemas.connectivity import ConnectivitySchema
+
+CONNECTIVITY = "connectivity"
+
+
+def connectivity_row(doc: Doc) -> Any:
+    """Kazoo lists connectivity documents as bare ids."""
+    return doc["id"]
+
+
+CONNECTIVITY_DOCS = Documents(kind=CONNECTIVITY, schema=ConnectivitySchema, row=connectivity_row)
+
+CONNECTIVITY_RESOURCE = Resource(
+    name=CONNECTIVITY,
+    routes=document_routes(
+        CONNECTIVITY_DOCS, {0: {"GET", "PUT"}, 1: {"GET", "POST", "PATCH", "DELETE"}}
+    ),
+    indexes=CONNECTIVITY_DOCS.indexes(),
+    schema=ConnectivitySchema,
+)

@@ -1,0 +1,126 @@
+"""Devices: SIP endpoints of an account, also listed per owner under `users/{U}/devices`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.crossbar.context import Context, Reply
+from gateway.crossbar.crud import document_handlers
+from gateway.crossbar.documents import Doc, Documents
+from gateway.crossbar.errors import BadRequest, invalid
+from gateway.crossbar.references import dotted, must_exist, refuse_while_referenced
+from gateway.crossbar.resource import ID, Resource, Route
+from gateway.crossbar.write import load_scoped
+from gateway.resources.device_rules import (
+    UNIQUE_RULES,
+    device_type_change,
+    keep_owner,
+    mac_address,
+    own_device,
+    sip_credentials,
+)
+from schemas.devices import DeviceSchema
+
+DEVICES = "devices"
+# Kazoo's crossbar_listing view leaves out keys the document does not have.
+OPTIONAL_ROW_KEYS = ("name", "username", "owner_id", "enabled", "mobile", "call_recording")
+
+
+def device_row(doc: Doc) -> Doc:
+    """A row of the devices listing (Kazoo's `devices/crossbar_listing`)."""
+    row: Doc = {
+        "id": doc["id"],
+        "name": doc.get("name"),
+        "username": dotted(doc, "sip.username"),
+        "mac_address": doc.get("mac_address") or "",
+        "owner_id": doc.get("owner_id"),
+        "enabled": doc.get("enabled"),
+        "device_type": doc.get("device_type") or "sip_device",
+        "mobile": doc.get("mobile"),
+        "call_recording": doc.get("call_recording"),
+        "flags": doc.get("flags") or [],
+    }
+    return {k: v for k, v in row.items() if v is not None or k not in OPTIONAL_ROW_KEYS}
+
+
+def device_scope(ctx: Context) -> dict[str, Any]:
+    """The account's devices; under `users/{U}` only those U owns."""
+    scope: dict[str, Any] = {"pvt_account_id": ctx.account_id}
+    if "users" in ctx.parents:
+        scope["owner_id"] = ctx.parents["users"][0]
+    return scope
+
+
+DEVICE_DOCS = Documents(
+    kind=DEVICES,
+    schema=DeviceSchema,
+    row=device_row,
+    # Kazoo's listing view is keyed by the document id alone.
+    sort_value=lambda doc: "",
+    unique=UNIQUE_RULES,
+    before_save=(
+        must_exist("owner_id", "users", "User"),
+        keep_owner,
+        device_type_change,
+        sip_credentials,
+        mac_address,
+    ),
+    before_delete=(refuse_while_referenced("callflows", "callflow"),),
+)
+
+
+async def device_status(ctx: Context) -> Reply:
+    """Registered devices of the account.
+
+    Always `[]`: the gateway has no SIP registrar yet, so no device is known to be registered.
+    """
+    return Reply([])
+
+
+async def device_action(ctx: Context) -> Reply:
+    """`PUT devices/{D}` with `{"action": "notify", "data": {"event": ...}}`: acknowledge it."""
+    await load_scoped(ctx, DEVICE_DOCS, ctx.args[0])
+    action = ctx.param("action")
+    if action is None:
+        raise BadRequest({}, message="action required")
+    if action != "notify":
+        raise BadRequest({}, message="invalid action")
+    body = ctx.data if isinstance(ctx.data, dict) else {}
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise invalid("data", "required", "Field is required but missing", value="data")
+    if not isinstance(data.get("event"), str):
+        raise invalid("data.event", "required", "Field is required but missing", value="event")
+    return Reply("NOTIFY sent", status=201)
+
+
+async def device_sync(ctx: Context) -> Reply:
+    """`POST devices/{D}/sync`: ask the phone to re-read its configuration."""
+    await load_scoped(ctx, DEVICE_DOCS, ctx.args[0])
+    return Reply("sync request sent")
+
+
+_HANDLERS = document_handlers(DEVICE_DOCS, device_scope)
+
+DEVICES_RESOURCE = Resource(
+    name=DEVICES,
+    routes=(
+        Route((), {"GET": _HANDLERS["0:GET"], "PUT": _HANDLERS["0:PUT"]}),
+        Route(
+            (ID,),
+            {
+                "GET": _HANDLERS["1:GET"],
+                "POST": _HANDLERS["1:POST"],
+                "PATCH": _HANDLERS["1:PATCH"],
+                "PUT": device_action,
+                "DELETE": _HANDLERS["1:DELETE"],
+            },
+        ),
+        Route(("status",), {"GET": device_status}),
+        Route((ID, "sync"), {"POST": device_sync}),
+    ),
+    parents=frozenset({"users"}),
+    indexes=DEVICE_DOCS.indexes(),
+    schema=DeviceSchema,
+    user_may_write=own_device,
+)
