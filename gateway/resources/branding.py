@@ -75,8 +75,7 @@ async def create_whitelabel(ctx: Context) -> Reply:
     """Set the branding (once; POST changes it)."""
     if await _current(ctx) is not None:
         raise invalid("whitelabel", "unique", "Whitelabel already set; use POST to change it")
-    ctx.data = {**request_data(ctx), "id": ctx.account_id}
-    saved = await save(ctx, WHITELABEL_DOCS, request_data(ctx), None)
+    saved = await save(ctx, WHITELABEL_DOCS, request_data(ctx), None, create_id=ctx.account_id)
     reply = _shown(ctx, saved)
     reply.status = 201
     return reply
