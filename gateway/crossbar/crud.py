@@ -10,7 +10,7 @@ from gateway.crossbar.documents import Documents
 from gateway.crossbar.errors import EmptyError
 from gateway.crossbar.listing import list_page
 from gateway.crossbar.merge import deep_merge, public
-from gateway.crossbar.resource import ID, Handler, Route
+from gateway.crossbar.resource import ID, Handler, Resource, Route
 from gateway.crossbar.write import check_if_match, load_scoped, remove, request_data, save
 
 Scope = Callable[[Context], dict[str, Any]]
@@ -82,6 +82,31 @@ def document_handlers(docs: Documents, scope: Scope = account_scope) -> dict[str
 def _saved(ctx: Context, docs: Documents, saved: dict[str, Any]) -> Reply:
     return Reply(
         docs.show(ctx, saved), revision=saved["_rev"], headers={"ETag": f'"{saved["_rev"]}"'}
+    )
+
+
+STANDARD_VERBS: Mapping[int, set[str]] = {
+    0: {"GET", "PUT"},
+    1: {"GET", "POST", "PATCH", "DELETE"},
+}
+
+
+def document_resource(
+    docs: Documents,
+    verbs: Mapping[int, set[str]] = STANDARD_VERBS,
+    *,
+    extra_routes: tuple[Route, ...] = (),
+    scope: Scope = account_scope,
+    **options: Any,
+) -> Resource:
+    """A resource serving one document kind: CRUD routes plus any extra routes."""
+    return Resource(
+        name=options.pop("name", docs.kind),
+        routes=(*document_routes(docs, verbs, scope), *extra_routes),
+        indexes=docs.indexes(),
+        schema=docs.schema,
+        documents=docs,
+        **options,
     )
 
 

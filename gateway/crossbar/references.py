@@ -75,3 +75,6 @@ def refuse_while_referenced(kind: str, label: str) -> DeleteHook:
             )
 
     return check
+
+
+USED_BY_CALLFLOWS = refuse_while_referenced("callflows", "callflow")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from marshmallow import Schema
 
 from gateway.crossbar.context import Context, Reply
+from gateway.crossbar.documents import Documents
 from gateway.store import Index
 
 Handler = Callable[[Context], Awaitable[Reply]]
@@ -61,6 +62,7 @@ class Resource:
     indexes: tuple[Index, ...] = ()
     content_types: frozenset[str] = JSON_TYPES
     schema: type[Schema] | None = None
+    documents: Documents | None = None
     user_may_write: OwnerCheck | None = None
 
     def route(self, args: tuple[str, ...]) -> Route | None:
@@ -88,6 +90,14 @@ class Registry:
     def schemas(self) -> dict[str, type[Schema]]:
         """Every resource schema, by module name."""
         return {name: res.schema for name, res in self.resources.items() if res.schema}
+
+    def documents(self) -> dict[str, Documents]:
+        """Every document unit, by kind."""
+        return {
+            res.documents.kind: res.documents
+            for res in self.resources.values()
+            if res.documents is not None
+        }
 
     def kinds(self) -> set[str]:
         """Every collection the resources keep documents in."""
