@@ -14,7 +14,7 @@ from gateway.auth.tree import ACCOUNTS
 from gateway.crossbar.context import Context
 from gateway.crossbar.documents import Doc
 from gateway.crossbar.write import save
-from gateway.keys import SETTINGS, STORE
+from gateway.keys import RESOURCES, SETTINGS, STORE
 from gateway.resources.accounts import ACCOUNT_DOCS, public_fields
 from gateway.resources.users import USER_DOCS
 
@@ -89,18 +89,51 @@ async def bootstrap_master(app: web.Application) -> None:
     log.info("created master account %s (%s)", account["name"], account["id"])
 
 
+# Load order: a document's references exist before it.
+FIXTURE_KINDS = (
+    "devices",
+    "vmboxes",
+    "media",
+    "temporal_rules",
+    "temporal_rules_sets",
+    "menus",
+    "groups",
+    "queues",
+    "conferences",
+    "callflows",
+    "phone_numbers",
+)
+
+
+async def create_document(app: web.Application, kind: str, data: dict[str, Any]) -> Doc:
+    """A new document of `kind` in `data["account_id"]`, through the write path."""
+    docs = app[RESOURCES].documents()[kind]
+    ctx = _context(app, data)
+    ctx.account_id = data["account_id"]
+    ctx.account = await app[STORE].get(ACCOUNTS, ctx.account_id)
+    fields = {k: v for k, v in data.items() if k not in ("id", "account_id")}
+    return await save(ctx, docs, fields, None, create_id=data.get("id"))
+
+
+def _read(directory: Path, kind: str) -> list[dict[str, Any]]:
+    path = directory / f"{kind}.json"
+    return json.loads(path.read_text()) if path.exists() else []
+
+
 async def load_fixtures(app: web.Application, directory: Path) -> list[dict[str, str]]:
-    """Load accounts.json and users.json into an empty store; return the demo logins."""
-    accounts: list[dict[str, Any]] = json.loads((directory / "accounts.json").read_text())
-    users: list[dict[str, Any]] = json.loads((directory / "users.json").read_text())
-    store = app[STORE]
+    """Load the fixture files into an empty store; return the demo logins."""
+    accounts = _read(directory, "accounts")
+    users = _read(directory, "users")
     names = {account["id"]: account["name"] for account in accounts}
     if not await has_accounts(app):
         for account in accounts:
             await create_account(app, account, account.get("parent_id"))
         for user in users:
             await create_user(app, user["account_id"], user)
-    elif await store.get(ACCOUNTS, accounts[0]["id"]) is None:
+        for kind in FIXTURE_KINDS:
+            for document in _read(directory, kind):
+                await create_document(app, kind, document)
+    elif await app[STORE].get(ACCOUNTS, accounts[0]["id"]) is None:
         log.warning("fixtures skipped: the store already holds other accounts")
         return []
     return [

@@ -38,6 +38,11 @@ class UniqueRule:
         )
 
 
+def name_row(doc: Doc) -> Doc:
+    """The plain listing row: id, name and flags."""
+    return {"id": doc["id"], "name": doc.get("name"), "flags": doc.get("flags") or []}
+
+
 def _no_hooks() -> tuple[Any, ...]:
     return ()
 

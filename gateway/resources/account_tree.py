@@ -175,6 +175,7 @@ ACCOUNTS_RESOURCE = Resource(
     authorize=authorize,
     indexes=ACCOUNT_DOCS.indexes(),
     schema=ACCOUNT_DOCS.schema,
+    documents=ACCOUNT_DOCS,
     routes=(
         Route((), {"PUT": create_child}),
         Route(

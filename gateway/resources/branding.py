@@ -114,4 +114,5 @@ WHITELABEL_RESOURCE = Resource(
     ),
     indexes=WHITELABEL_DOCS.indexes(),
     schema=WhitelabelSchema,
+    documents=WHITELABEL_DOCS,
 )

@@ -119,4 +119,5 @@ CALLFLOWS_RESOURCE = Resource(
     routes=_routes(),
     indexes=CALLFLOW_DOCS.indexes(),
     schema=CallflowSchema,
+    documents=CALLFLOW_DOCS,
 )

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from gateway.crossbar.claims import Claim
 from gateway.crossbar.context import Context
-from gateway.crossbar.crud import document_routes
+from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents
-from gateway.crossbar.references import must_exist, refuse_while_referenced
-from gateway.crossbar.resource import Resource
+from gateway.crossbar.references import USED_BY_CALLFLOWS, must_exist
 from schemas.conferences import ConferenceSchema
 
 CONFERENCES = "conferences"
@@ -54,7 +53,7 @@ CONFERENCE_DOCS = Documents(
     schema=ConferenceSchema,
     row=conference_row,
     before_save=(must_exist("owner_id", "users", "User"),),
-    before_delete=(refuse_while_referenced("callflows", "callflow"),),
+    before_delete=(USED_BY_CALLFLOWS,),
     # Kazoo reports the clash as `numbers`/"Numbers already in use" with every clashing number.
     claims=(
         Claim(
@@ -66,12 +65,4 @@ CONFERENCE_DOCS = Documents(
     ),
 )
 
-CONFERENCES_RESOURCE = Resource(
-    name=CONFERENCES,
-    routes=document_routes(
-        CONFERENCE_DOCS, {0: {"GET", "PUT"}, 1: {"GET", "POST", "PATCH", "DELETE"}}
-    ),
-    indexes=CONFERENCE_DOCS.indexes(),
-    schema=ConferenceSchema,
-    user_may_write=own_conference,
-)
+CONFERENCES_RESOURCE = document_resource(CONFERENCE_DOCS, user_may_write=own_conference)

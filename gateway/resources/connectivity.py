@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.crossbar.crud import document_routes
+from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents
-from gateway.crossbar.resource import Resource
 from schemas.connectivity import ConnectivitySchema
 
 CONNECTIVITY = "connectivity"
@@ -19,11 +18,4 @@ def connectivity_row(doc: Doc) -> Any:
 
 CONNECTIVITY_DOCS = Documents(kind=CONNECTIVITY, schema=ConnectivitySchema, row=connectivity_row)
 
-CONNECTIVITY_RESOURCE = Resource(
-    name=CONNECTIVITY,
-    routes=document_routes(
-        CONNECTIVITY_DOCS, {0: {"GET", "PUT"}, 1: {"GET", "POST", "PATCH", "DELETE"}}
-    ),
-    indexes=CONNECTIVITY_DOCS.indexes(),
-    schema=ConnectivitySchema,
-)
+CONNECTIVITY_RESOURCE = document_resource(CONNECTIVITY_DOCS)

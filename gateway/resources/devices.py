@@ -8,7 +8,7 @@ from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.crud import document_handlers
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import BadRequest, invalid
-from gateway.crossbar.references import dotted, must_exist, refuse_while_referenced
+from gateway.crossbar.references import USED_BY_CALLFLOWS, dotted, must_exist
 from gateway.crossbar.resource import ID, Resource, Route
 from gateway.crossbar.write import load_scoped
 from gateway.resources.device_rules import (
@@ -65,7 +65,7 @@ DEVICE_DOCS = Documents(
         sip_credentials,
         mac_address,
     ),
-    before_delete=(refuse_while_referenced("callflows", "callflow"),),
+    before_delete=(USED_BY_CALLFLOWS,),
 )
 
 
@@ -122,5 +122,6 @@ DEVICES_RESOURCE = Resource(
     parents=frozenset({"users"}),
     indexes=DEVICE_DOCS.indexes(),
     schema=DeviceSchema,
+    documents=DEVICE_DOCS,
     user_may_write=own_device,
 )

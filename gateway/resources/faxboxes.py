@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from gateway.crossbar.crud import document_routes
+from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents, UniqueRule
-from gateway.crossbar.references import refuse_while_referenced
-from gateway.crossbar.resource import Resource
+from gateway.crossbar.references import USED_BY_CALLFLOWS
 from schemas.faxboxes import FaxboxSchema
 
 FAXBOXES = "faxboxes"
@@ -35,14 +34,7 @@ FAXBOX_DOCS = Documents(
             scope=(),
         ),
     ),
-    before_delete=(refuse_while_referenced("callflows", "callflow"),),
+    before_delete=(USED_BY_CALLFLOWS,),
 )
 
-FAXBOXES_RESOURCE = Resource(
-    name=FAXBOXES,
-    routes=document_routes(
-        FAXBOX_DOCS, {0: {"GET", "PUT"}, 1: {"GET", "POST", "PATCH", "DELETE"}}
-    ),
-    indexes=FAXBOX_DOCS.indexes(),
-    schema=FaxboxSchema,
-)
+FAXBOXES_RESOURCE = document_resource(FAXBOX_DOCS)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from gateway.crossbar.context import Context
-from gateway.crossbar.crud import document_routes
+from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import InvalidData
-from gateway.crossbar.references import missing_ids, refuse_while_referenced
-from gateway.crossbar.resource import Resource
+from gateway.crossbar.references import USED_BY_CALLFLOWS, missing_ids
 from schemas.groups import GroupSchema
 
 GROUPS = "groups"
@@ -69,12 +68,7 @@ GROUP_DOCS = Documents(
     schema=GroupSchema,
     row=group_row,
     before_save=(endpoints_exist,),
-    before_delete=(refuse_while_referenced("callflows", "callflow"),),
+    before_delete=(USED_BY_CALLFLOWS,),
 )
 
-GROUPS_RESOURCE = Resource(
-    name=GROUPS,
-    routes=document_routes(GROUP_DOCS, {0: {"GET", "PUT"}, 1: {"GET", "POST", "PATCH", "DELETE"}}),
-    indexes=GROUP_DOCS.indexes(),
-    schema=GroupSchema,
-)
+GROUPS_RESOURCE = document_resource(GROUP_DOCS)

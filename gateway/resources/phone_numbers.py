@@ -150,4 +150,5 @@ PHONE_NUMBERS_RESOURCE = Resource(
     ),
     indexes=NUMBER_DOCS.indexes(),
     schema=PhoneNumberSchema,
+    documents=NUMBER_DOCS,
 )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.crossbar.context import Context, Reply
-from gateway.crossbar.crud import document_routes
+from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import InvalidData, invalid
 from gateway.crossbar.merge import public
-from gateway.crossbar.references import missing_ids, refuse_while_referenced
-from gateway.crossbar.resource import ID, Resource, Route
+from gateway.crossbar.references import USED_BY_CALLFLOWS, missing_ids
+from gateway.crossbar.resource import ID, Route
 from gateway.crossbar.write import check_if_match, load_scoped, save
 from schemas.queues import QueueSchema
 
@@ -36,7 +36,7 @@ QUEUE_DOCS = Documents(
     schema=QueueSchema,
     row=queue_row,
     before_save=(keep_roster,),
-    before_delete=(refuse_while_referenced("callflows", "callflow"),),
+    before_delete=(USED_BY_CALLFLOWS,),
 )
 
 
@@ -88,12 +88,9 @@ async def remove_agents(ctx: Context) -> Reply:
     return await _save_roster(ctx, queue, kept)
 
 
-QUEUES_RESOURCE = Resource(
-    name=QUEUES,
-    routes=(
-        *document_routes(QUEUE_DOCS, {0: {"GET", "PUT"}, 1: {"GET", "POST", "PATCH", "DELETE"}}),
+QUEUES_RESOURCE = document_resource(
+    QUEUE_DOCS,
+    extra_routes=(
         Route((ID, ROSTER), {"GET": read_roster, "POST": add_agents, "DELETE": remove_agents}),
     ),
-    indexes=QUEUE_DOCS.indexes(),
-    schema=QueueSchema,
 )

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from gateway.crossbar.context import Context
-from gateway.crossbar.crud import document_routes
+from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import InvalidData
-from gateway.crossbar.references import missing_ids, refuse_while_referenced
-from gateway.crossbar.resource import Resource
+from gateway.crossbar.references import USED_BY_CALLFLOWS, missing_ids
 from schemas.temporal_rules import TemporalRuleSchema, TemporalRuleSetSchema
 
 RULES = "temporal_rules"
 SETS = "temporal_rules_sets"
-VERBS = {0: {"GET", "PUT"}, 1: {"GET", "POST", "PATCH", "DELETE"}}
 
 
 def rule_row(doc: Doc) -> Doc:
@@ -51,7 +49,7 @@ RULE_DOCS = Documents(
     kind=RULES,
     schema=TemporalRuleSchema,
     row=rule_row,
-    before_delete=(refuse_while_referenced("callflows", "callflow"),),
+    before_delete=(USED_BY_CALLFLOWS,),
 )
 
 SET_DOCS = Documents(
@@ -59,19 +57,9 @@ SET_DOCS = Documents(
     schema=TemporalRuleSetSchema,
     row=set_row,
     before_save=(rules_exist,),
-    before_delete=(refuse_while_referenced("callflows", "callflow"),),
+    before_delete=(USED_BY_CALLFLOWS,),
 )
 
-TEMPORAL_RULES_RESOURCE = Resource(
-    name=RULES,
-    routes=document_routes(RULE_DOCS, VERBS),
-    indexes=RULE_DOCS.indexes(),
-    schema=TemporalRuleSchema,
-)
+TEMPORAL_RULES_RESOURCE = document_resource(RULE_DOCS)
 
-TEMPORAL_RULES_SETS_RESOURCE = Resource(
-    name=SETS,
-    routes=document_routes(SET_DOCS, VERBS),
-    indexes=SET_DOCS.indexes(),
-    schema=TemporalRuleSetSchema,
-)
+TEMPORAL_RULES_SETS_RESOURCE = document_resource(SET_DOCS)

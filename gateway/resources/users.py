@@ -7,11 +7,11 @@ import secrets
 from gateway.auth.passwords import CREDENTIAL_FIELDS, stored_credentials
 from gateway.crossbar.binary import UPLOAD_TYPES
 from gateway.crossbar.context import Context
-from gateway.crossbar.crud import document_routes
+from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents, UniqueRule
 from gateway.crossbar.errors import Forbidden, invalid
-from gateway.crossbar.references import refuse_while_referenced
-from gateway.crossbar.resource import ID, JSON_TYPES, Resource, Route
+from gateway.crossbar.references import USED_BY_CALLFLOWS
+from gateway.crossbar.resource import ID, JSON_TYPES, Route
 from gateway.crossbar.write import load_scoped
 from gateway.keys import TOKENS
 from gateway.resources.user_extras import photo_handlers, vcard_handler
@@ -159,22 +159,19 @@ USER_DOCS = Documents(
     ),
     before_save=(keep_own_privileges, credentials),
     after_save=(end_stale_sessions,),
-    before_delete=(refuse_while_referenced("callflows", "callflow"),),
+    before_delete=(USED_BY_CALLFLOWS,),
     after_delete=(end_sessions,),
     hidden=frozenset({"password"}),
     present=_drop_nulls,
 )
 
-USERS_RESOURCE = Resource(
-    name=USERS,
-    routes=(
-        *document_routes(USER_DOCS, {0: {"GET", "PUT"}, 1: {"GET", "POST", "PATCH", "DELETE"}}),
+USERS_RESOURCE = document_resource(
+    USER_DOCS,
+    extra_routes=(
         Route((ID, "photo"), photo_handlers(USER_DOCS)),
         Route((ID, "vcard"), vcard_handler(USER_DOCS)),
     ),
     content_types=JSON_TYPES | UPLOAD_TYPES,
-    indexes=USER_DOCS.indexes(),
-    schema=UserSchema,
     user_may_write=own_user_document,
     check_args=user_exists,
 )

@@ -10,7 +10,7 @@ from gateway.crossbar.crud import document_handlers
 from gateway.crossbar.documents import Doc, Documents, UniqueRule
 from gateway.crossbar.errors import Forbidden, invalid
 from gateway.crossbar.listing import list_page
-from gateway.crossbar.references import must_exist, refuse_while_referenced
+from gateway.crossbar.references import USED_BY_CALLFLOWS, must_exist
 from gateway.crossbar.resource import ID, JSON_TYPES, Resource, Route
 from gateway.resources.vm_messages import (
     AUDIO_TYPES,
@@ -71,7 +71,7 @@ VMBOX_DOCS = Documents(
         ),
     ),
     before_save=(mailbox_number, must_exist("owner_id", "users", "user"), keep_own_boxes),
-    before_delete=(refuse_while_referenced("callflows", "callflow"),),
+    before_delete=(USED_BY_CALLFLOWS,),
     after_delete=(remove_box_messages,),
 )
 
@@ -121,5 +121,6 @@ VMBOXES_RESOURCE = Resource(
     content_types=JSON_TYPES | UPLOAD_TYPES | AUDIO_TYPES,
     indexes=(*VMBOX_DOCS.indexes(), *MESSAGE_DOCS.indexes()),
     schema=VmboxSchema,
+    documents=VMBOX_DOCS,
     user_may_write=user_owns_box,
 )

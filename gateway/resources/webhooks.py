@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from gateway.crossbar.context import Context, Reply
-from gateway.crossbar.crud import document_handlers, document_routes
+from gateway.crossbar.crud import document_handlers, document_resource
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import invalid
 from gateway.crossbar.merge import public
-from gateway.crossbar.resource import Resource, Route
+from gateway.crossbar.resource import Route
 from gateway.crossbar.write import save
 from schemas.webhooks import WebhookSchema
 
@@ -75,12 +75,10 @@ async def reenable_hooks(ctx: Context) -> Reply:
 
 _HANDLERS = document_handlers(WEBHOOK_DOCS)
 
-WEBHOOKS_RESOURCE = Resource(
-    name=WEBHOOKS,
-    routes=(
+WEBHOOKS_RESOURCE = document_resource(
+    WEBHOOK_DOCS,
+    {1: {"GET", "POST", "PATCH", "DELETE"}},
+    extra_routes=(
         Route((), {"GET": _HANDLERS["0:GET"], "PUT": _HANDLERS["0:PUT"], "PATCH": reenable_hooks}),
-        *document_routes(WEBHOOK_DOCS, {1: {"GET", "POST", "PATCH", "DELETE"}}),
     ),
-    indexes=WEBHOOK_DOCS.indexes(),
-    schema=WebhookSchema,
 )
