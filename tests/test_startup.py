@@ -96,6 +96,46 @@ async def test_demo_fixtures_load_and_their_logins_work(
         headers={"X-Auth-Token": token},
     )
     assert len((await response.json())["data"]) == 3
+    acme = "a0000000000000000000000000000003"
+    acme_admin = next(demo for demo in logins if demo["account_name"] == "Acme Corp")
+    token = await login(client, acme_admin["username"], acme_admin["password"], "Acme Corp")
+    pbx = {"X-Auth-Token": token}
+    counts = {}
+    for kind in (
+        "users",
+        "devices",
+        "vmboxes",
+        "callflows",
+        "groups",
+        "queues",
+        "conferences",
+        "menus",
+        "temporal_rules",
+        "media",
+    ):
+        listing = await client.get(f"/v2/accounts/{acme}/{kind}?paginate=false", headers=pbx)
+        counts[kind] = len((await listing.json())["data"])
+    assert counts == {
+        "users": 3,
+        "devices": 3,
+        "vmboxes": 3,
+        "callflows": 6,
+        "groups": 1,
+        "queues": 1,
+        "conferences": 1,
+        "menus": 1,
+        "temporal_rules": 1,
+        "media": 1,
+    }
+    numbers = await client.get(f"/v2/accounts/{acme}/phone_numbers", headers=pbx)
+    assert list((await numbers.json())["data"]["numbers"]) == ["+14155550100"]
+    flows = await client.get(
+        f"/v2/accounts/{acme}/callflows?filter_name=Main%20number", headers=pbx
+    )
+    main_id = (await flows.json())["data"][0]["id"]
+    main = await client.get(f"/v2/accounts/{acme}/callflows/{main_id}", headers=pbx)
+    kinds = {meta["pvt_type"] for meta in (await main.json())["data"]["metadata"].values()}
+    assert {"menu", "temporal_rule", "vmbox", "group", "queue"} <= kinds
     again = await load_fixtures(app, FIXTURES)
     assert again == logins
     assert len(await store.find("accounts", {})) == 4
