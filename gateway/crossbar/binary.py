@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from aiohttp import BodyPartReader, MultipartReader
 
@@ -14,6 +15,7 @@ from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.errors import InvalidData, invalid
 from gateway.store.files import StoredFile, TooLarge
 
+T = TypeVar("T")
 BASE64_TYPES = frozenset({"application/base64", "application/x-base64"})
 MULTIPART = ("multipart/form-data", "multipart/mixed")
 UPLOAD_TYPES = BASE64_TYPES | {
@@ -103,6 +105,21 @@ async def store_upload(ctx: Context, upload: Upload) -> StoredFile:
         )
     except TooLarge:
         raise _too_large(limit) from None
+
+
+async def swap_file(
+    ctx: Context, stored: StoredFile, old_file_id: str | None, write: Awaitable[T]
+) -> T:
+    """Run the write that points a document at `stored`: on failure the new file goes, on
+    success the old one does, so no accepted upload is lost and no file is orphaned."""
+    try:
+        saved = await write
+    except BaseException:
+        await ctx.store.files.delete(stored.file_id)
+        raise
+    if old_file_id:
+        await ctx.store.files.delete(old_file_id)
+    return saved
 
 
 def parse_range(header: str | None, length: int) -> tuple[int, int] | None:

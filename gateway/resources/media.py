@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from gateway.crossbar.binary import UPLOAD_TYPES, download, read_upload, store_upload
+from gateway.crossbar.binary import UPLOAD_TYPES, download, read_upload, store_upload, swap_file
 from gateway.crossbar.body import JSON_LIKE
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.crud import document_handlers, document_routes
@@ -99,12 +99,9 @@ async def upload_raw(ctx: Context) -> Reply:
         "content_length": stored.length,
         "media_source": "upload",
     }
-    try:
-        saved = await save(ctx, MEDIA_DOCS, data, {**media, ATTACHMENT: attachment})
-    except BaseException:
-        await ctx.store.files.delete(stored.file_id)
-        raise
-    await drop_attachment(ctx, media)
+    old_file = (media.get(ATTACHMENT) or {}).get("file_id")
+    write = save(ctx, MEDIA_DOCS, data, {**media, ATTACHMENT: attachment})
+    saved = await swap_file(ctx, stored, old_file, write)
     return Reply(MEDIA_DOCS.show(ctx, saved), revision=saved["_rev"])
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.crossbar.binary import download, read_upload, store_upload
+from gateway.crossbar.binary import download, read_upload, store_upload, swap_file
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import NotFound
@@ -42,13 +42,9 @@ def photo_handlers(docs: Documents) -> dict[str, Handler]:
             "content_type": stored.content_type,
             "length": stored.length,
         }
-        try:
-            saved = await _replace_private(ctx, docs, user, PHOTO, photo)
-        except BaseException:
-            await ctx.store.files.delete(stored.file_id)
-            raise
-        if user.get(PHOTO):
-            await ctx.store.files.delete(user[PHOTO]["file_id"])
+        old_file = (user.get(PHOTO) or {}).get("file_id")
+        write = _replace_private(ctx, docs, user, PHOTO, photo)
+        saved = await swap_file(ctx, stored, old_file, write)
         return Reply(docs.show(ctx, saved), revision=saved["_rev"])
 
     async def delete(ctx: Context) -> Reply:

@@ -8,7 +8,14 @@ from datetime import UTC, datetime
 
 from aiohttp import BodyPartReader
 
-from gateway.crossbar.binary import MULTIPART, Upload, download, read_upload, store_upload
+from gateway.crossbar.binary import (
+    MULTIPART,
+    Upload,
+    download,
+    read_upload,
+    store_upload,
+    swap_file,
+)
 from gateway.crossbar.clock import GREGORIAN_OFFSET
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.documents import Doc, Documents
@@ -115,13 +122,8 @@ def raw_handlers(docs: Documents, message_of: MessageOf) -> dict[str, Handler]:
     async def upload(ctx: Context) -> Reply:
         message = await message_of(ctx)
         stored = await store_upload(ctx, await read_upload(ctx, ctx.content_type, "message"))
-        try:
-            saved = await attach(ctx, docs, message, stored)
-        except BaseException:
-            await ctx.store.files.delete(stored.file_id)
-            raise
-        if message.get(ATTACHMENT):
-            await ctx.store.files.delete(message[ATTACHMENT]["file_id"])
+        old_file = (message.get(ATTACHMENT) or {}).get("file_id")
+        saved = await swap_file(ctx, stored, old_file, attach(ctx, docs, message, stored))
         return Reply(docs.show(ctx, saved), revision=saved["_rev"])
 
     return {"GET": read, "PUT": upload}
