@@ -8,7 +8,7 @@ from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.crud import document_handlers
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import BadRequest, invalid
-from gateway.crossbar.references import USED_BY_CALLFLOWS, dotted, must_exist
+from gateway.crossbar.references import USED_BY_CALLFLOWS, dotted, media_references, must_exist
 from gateway.crossbar.resource import ID, Resource, Route
 from gateway.crossbar.write import load_scoped
 from gateway.resources.device_rules import (
@@ -64,6 +64,7 @@ DEVICE_DOCS = Documents(
         device_type_change,
         sip_credentials,
         mac_address,
+        media_references("music_on_hold.media_id"),
     ),
     before_delete=(USED_BY_CALLFLOWS,),
 )

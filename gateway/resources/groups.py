@@ -6,7 +6,7 @@ from gateway.crossbar.context import Context
 from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import InvalidData
-from gateway.crossbar.references import USED_BY_CALLFLOWS, missing_ids
+from gateway.crossbar.references import USED_BY_CALLFLOWS, media_references, missing_ids
 from schemas.groups import GroupSchema
 
 GROUPS = "groups"
@@ -67,7 +67,7 @@ GROUP_DOCS = Documents(
     kind=GROUPS,
     schema=GroupSchema,
     row=group_row,
-    before_save=(endpoints_exist,),
+    before_save=(endpoints_exist, media_references("music_on_hold.media_id")),
     before_delete=(USED_BY_CALLFLOWS,),
 )
 

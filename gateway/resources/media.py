@@ -12,7 +12,7 @@ from gateway.crossbar.crud import document_handlers, document_routes
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import NotFound
 from gateway.crossbar.merge import public
-from gateway.crossbar.references import USED_BY_CALLFLOWS
+from gateway.crossbar.references import refuse_media_in_use
 from gateway.crossbar.resource import ID, JSON_TYPES, Handler, Resource, Route
 from gateway.crossbar.write import load_scoped, save
 from schemas.media import CONTENT_TYPES, MediaSchema
@@ -56,7 +56,7 @@ MEDIA_DOCS = Documents(
     kind=MEDIA,
     schema=MediaSchema,
     row=media_row,
-    before_delete=(USED_BY_CALLFLOWS,),
+    before_delete=(refuse_media_in_use,),
     after_delete=(drop_attachment,),
 )
 

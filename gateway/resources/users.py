@@ -10,7 +10,7 @@ from gateway.crossbar.context import Context
 from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents, UniqueRule
 from gateway.crossbar.errors import Forbidden, invalid
-from gateway.crossbar.references import USED_BY_CALLFLOWS
+from gateway.crossbar.references import USED_BY_CALLFLOWS, media_references
 from gateway.crossbar.resource import ID, JSON_TYPES, Route
 from gateway.crossbar.write import load_scoped
 from gateway.keys import TOKENS
@@ -157,7 +157,7 @@ USER_DOCS = Documents(
             ("hotdesk.id",),
         ),
     ),
-    before_save=(keep_own_privileges, credentials),
+    before_save=(keep_own_privileges, credentials, media_references("music_on_hold.media_id")),
     after_save=(end_stale_sessions,),
     before_delete=(USED_BY_CALLFLOWS,),
     after_delete=(end_sessions,),

@@ -10,7 +10,7 @@ from gateway.crossbar.crud import document_handlers
 from gateway.crossbar.documents import Doc, Documents, UniqueRule
 from gateway.crossbar.errors import Forbidden, invalid
 from gateway.crossbar.listing import list_page
-from gateway.crossbar.references import USED_BY_CALLFLOWS, must_exist
+from gateway.crossbar.references import USED_BY_CALLFLOWS, media_references, must_exist
 from gateway.crossbar.resource import ID, JSON_TYPES, Resource, Route
 from gateway.resources.vm_messages import (
     AUDIO_TYPES,
@@ -70,7 +70,12 @@ VMBOX_DOCS = Documents(
             cause=lambda doc: doc.get("mailbox"),
         ),
     ),
-    before_save=(mailbox_number, must_exist("owner_id", "users", "user"), keep_own_boxes),
+    before_save=(
+        mailbox_number,
+        must_exist("owner_id", "users", "user"),
+        media_references("media.unavailable"),
+        keep_own_boxes,
+    ),
     before_delete=(USED_BY_CALLFLOWS,),
     after_delete=(remove_box_messages,),
 )
