@@ -42,3 +42,17 @@ async def test_an_unknown_schema_is_404(client: TestClient[Any, Any]) -> None:
     body = await response.json()
     assert response.status == 404
     assert body["data"] == {"cause": "nope", "message": "bad identifier"}
+
+
+async def test_every_resource_schema_renders(client: TestClient[Any, Any]) -> None:
+    names = (await (await client.get("/v2/schemas")).json())["data"]
+    assert {"devices", "callflows", "vmboxes", "media", "phone_numbers", "webhooks"} <= set(names)
+    for name in names:
+        response = await client.get(f"/v2/schemas/{name}")
+        schema = (await response.json())["data"]
+        assert response.status == 200 and schema["type"] == "object", name
+    flow = (await (await client.get("/v2/schemas/callflows")).json())["data"]
+    children = flow["properties"]["flow"]["properties"]["children"]
+    assert children == {"type": "object", "additionalProperties": {"type": "object"}}
+    device = (await (await client.get("/v2/schemas/devices")).json())["data"]
+    assert "exclude" in device["properties"]["contact_list"]["properties"]
