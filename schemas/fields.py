@@ -106,28 +106,18 @@ class Bool(fields.Field[bool]):
         raise _type_error(value, "boolean")
 
 
-class Int(fields.Field[int]):
-    """An integer with optional bounds; numeric strings are coerced."""
+class _Bounded(fields.Field[Any]):
+    """A number with optional `minimum`/`maximum` (Kazoo's rule names)."""
 
     default_error_messages = _BASE_ERRORS
 
     def __init__(
-        self, *, minimum: int | None = None, maximum: int | None = None, **kwargs: Any
+        self, *, minimum: float | None = None, maximum: float | None = None, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
         self.minimum, self.maximum = minimum, maximum
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
-        number = value
-        if isinstance(value, str):
-            try:
-                number = int(value)
-            except ValueError:
-                raise _type_error(value, "integer") from None
-        if isinstance(number, float) and number.is_integer():
-            number = int(number)
-        if isinstance(number, bool) or not isinstance(number, int):
-            raise _type_error(value, "integer")
+    def _bounded(self, number: float) -> None:
         if self.minimum is not None and number < self.minimum:
             raise fail(
                 "minimum",
@@ -142,6 +132,39 @@ class Int(fields.Field[int]):
                 target=self.maximum,
                 value=number,
             )
+
+
+class Int(_Bounded):
+    """An integer with optional bounds; numeric strings are coerced."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        number = value
+        if isinstance(value, str):
+            try:
+                number = int(value)
+            except ValueError:
+                raise _type_error(value, "integer") from None
+        if isinstance(number, float) and number.is_integer():
+            number = int(number)
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise _type_error(value, "integer")
+        self._bounded(number)
+        return number
+
+
+class Num(_Bounded):
+    """A number (integer or float) with optional bounds; numeric strings are coerced."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
+        number = value
+        if isinstance(value, str):
+            try:
+                number = float(value)
+            except ValueError:
+                raise _type_error(value, "number") from None
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise _type_error(value, "number")
+        self._bounded(number)
         return number
 
 
@@ -212,43 +235,6 @@ class Arr(fields.Field[list[Any]]):
         if errors:
             raise ValidationError(errors)
         return out
-
-
-class Num(fields.Field[float]):
-    """A number (integer or float) with optional bounds; numeric strings are coerced."""
-
-    default_error_messages = _BASE_ERRORS
-
-    def __init__(
-        self, *, minimum: float | None = None, maximum: float | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(**kwargs)
-        self.minimum, self.maximum = minimum, maximum
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
-        number = value
-        if isinstance(value, str):
-            try:
-                number = float(value)
-            except ValueError:
-                raise _type_error(value, "number") from None
-        if isinstance(number, bool) or not isinstance(number, int | float):
-            raise _type_error(value, "number")
-        if self.minimum is not None and number < self.minimum:
-            raise fail(
-                "minimum",
-                f"Value must be at least {self.minimum}",
-                target=self.minimum,
-                value=number,
-            )
-        if self.maximum is not None and number > self.maximum:
-            raise fail(
-                "maximum",
-                f"Value must be at most {self.maximum}",
-                target=self.maximum,
-                value=number,
-            )
-        return number
 
 
 class Either(fields.Field[Any]):
