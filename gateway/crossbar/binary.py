@@ -101,7 +101,7 @@ async def store_upload(ctx: Context, upload: Upload) -> StoredFile:
     limit = ctx.settings.max_upload_size
     try:
         return await ctx.store.files.save(
-            upload.chunks, upload.content_type, upload.filename, limit
+            upload.chunks, upload.content_type, upload.filename, limit, ctx.account_id
         )
     except TooLarge:
         raise _too_large(limit) from None

@@ -98,7 +98,7 @@ async def refuse_with_children(ctx: Context, doc: Doc) -> None:
 
 
 async def drop_account_data(ctx: Context, doc: Doc) -> None:
-    """Ancestors count one less; the account's documents and sessions go with it."""
+    """Ancestors count one less; the account's documents, files and sessions go with it."""
     if doc.get("pvt_tree"):
         await ctx.store.update_many(
             ACCOUNTS, {"id": {"$in": doc["pvt_tree"]}}, {"$inc": {"pvt_descendants_count": -1}}
@@ -106,6 +106,7 @@ async def drop_account_data(ctx: Context, doc: Doc) -> None:
     for kind in ctx.app[RESOURCES].kinds():
         if kind != ACCOUNTS:
             await ctx.store.delete_many(kind, {"pvt_account_id": doc["id"]})
+    await ctx.store.files.delete_for_account(doc["id"])
     await ctx.app[TOKENS].revoke_account(doc["id"])
 
 

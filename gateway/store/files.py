@@ -39,12 +39,17 @@ class Files:
         self._bucket = AsyncGridFSBucket(database, bucket_name=bucket, chunk_size_bytes=CHUNK)
 
     async def save(
-        self, chunks: AsyncIterator[bytes], content_type: str, filename: str, limit: int
+        self,
+        chunks: AsyncIterator[bytes],
+        content_type: str,
+        filename: str,
+        limit: int,
+        account_id: str | None = None,
     ) -> StoredFile:
         """Store a stream under a new id; past `limit` bytes nothing is kept (TooLarge)."""
         file_id = new_id()
         stream = self._bucket.open_upload_stream_with_id(
-            file_id, filename, metadata={"content_type": content_type}
+            file_id, filename, metadata={"content_type": content_type, "account_id": account_id}
         )
         length = 0
         try:
@@ -88,6 +93,13 @@ class Files:
     async def find_count(self) -> int:
         """How many files are stored (for tests and maintenance)."""
         return len([item async for item in self._bucket.find({})])
+
+    async def delete_for_account(self, account_id: str) -> int:
+        """Remove every file uploaded in one account; how many went."""
+        found = [item._id async for item in self._bucket.find({"metadata.account_id": account_id})]
+        for file_id in found:
+            await self.delete(file_id)
+        return len(found)
 
     async def delete(self, file_id: str) -> None:
         """Remove a file (no error when it is already gone)."""

@@ -125,3 +125,28 @@ async def test_vcard_of_a_user(
     assert response.headers["Content-Type"].startswith("text/x-vcard")
     assert "FN:Ann Lee\\, Jr\r\n" in text
     assert "EMAIL;TYPE=INTERNET:ann@example.com" in text and "TEL;TYPE=WORK:1001" in text
+
+
+async def test_deleting_an_account_deletes_its_files(
+    client: TestClient[Any, Any], tree: Tree, auth_headers: Any, store: Any
+) -> None:
+    headers = await auth_headers("customer")
+    child = await client.put(
+        f"/v2/accounts/{tree.customer['id']}",
+        headers=headers,
+        json={"data": {"name": "Short lived"}},
+    )
+    child_id = (await child.json())["data"]["id"]
+    user = await client.put(
+        f"/v2/accounts/{child_id}/users",
+        headers=headers,
+        json={"data": {"first_name": "Tem", "last_name": "Porary"}},
+    )
+    user_id = (await user.json())["data"]["id"]
+    photo = f"/v2/accounts/{child_id}/users/{user_id}/photo"
+    sent = await client.post(photo, data=b"img", headers={**headers, "Content-Type": "image/png"})
+    assert sent.status == 200
+    file_id = (await store.get("users", user_id))["pvt_photo"]["file_id"]
+    assert await store.files.open(file_id) is not None
+    assert (await client.delete(f"/v2/accounts/{child_id}", headers=headers)).status == 200
+    assert await store.files.open(file_id) is None

@@ -46,3 +46,13 @@ async def test_a_deleted_file_is_gone(store: Store) -> None:
     await store.files.delete(saved.file_id)
     await store.files.delete(saved.file_id)
     assert await store.files.open(saved.file_id) is None
+
+
+async def test_files_of_one_account_are_deleted_together(store: Store) -> None:
+    mine = await store.files.save(chunks_of(b"a"), "audio/wav", "a.wav", 100, "a" * 32)
+    also = await store.files.save(chunks_of(b"b"), "audio/wav", "b.wav", 100, "a" * 32)
+    other = await store.files.save(chunks_of(b"c"), "audio/wav", "c.wav", 100, "b" * 32)
+    assert await store.files.delete_for_account("a" * 32) == 2
+    assert await store.files.open(mine.file_id) is None
+    assert await store.files.open(also.file_id) is None
+    assert await store.files.open(other.file_id) is not None
