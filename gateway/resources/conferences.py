@@ -6,7 +6,8 @@ from gateway.crossbar.claims import Claim
 from gateway.crossbar.context import Context
 from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents
-from gateway.crossbar.references import USED_BY_CALLFLOWS, must_exist
+from gateway.crossbar.references import must_exist
+from gateway.resources.rules import USED_BY_CALLFLOWS
 from schemas.conferences import ConferenceSchema
 
 CONFERENCES = "conferences"

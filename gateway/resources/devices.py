@@ -8,7 +8,7 @@ from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.crud import document_handlers
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import BadRequest, invalid
-from gateway.crossbar.references import USED_BY_CALLFLOWS, dotted, media_references, must_exist
+from gateway.crossbar.references import dotted, must_exist
 from gateway.crossbar.resource import ID, Resource, Route
 from gateway.crossbar.write import load_scoped
 from gateway.resources.device_rules import (
@@ -19,6 +19,7 @@ from gateway.resources.device_rules import (
     own_device,
     sip_credentials,
 )
+from gateway.resources.rules import USED_BY_CALLFLOWS, media_references
 from schemas.devices import DeviceSchema
 
 DEVICES = "devices"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents, UniqueRule
-from gateway.crossbar.references import USED_BY_CALLFLOWS
+from gateway.resources.rules import USED_BY_CALLFLOWS
 from schemas.faxboxes import FaxboxSchema
 
 FAXBOXES = "faxboxes"

@@ -12,9 +12,9 @@ from gateway.crossbar.crud import document_handlers, document_routes
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import NotFound
 from gateway.crossbar.merge import public
-from gateway.crossbar.references import refuse_media_in_use
 from gateway.crossbar.resource import ID, JSON_TYPES, Handler, Resource, Route
 from gateway.crossbar.write import load_scoped, save
+from gateway.resources.rules import refuse_media_in_use
 from schemas.media import CONTENT_TYPES, MediaSchema
 
 MEDIA = "media"

@@ -9,9 +9,10 @@ from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import InvalidData, invalid
 from gateway.crossbar.merge import public
-from gateway.crossbar.references import USED_BY_CALLFLOWS, missing_ids
+from gateway.crossbar.references import missing_ids
 from gateway.crossbar.resource import ID, Route
 from gateway.crossbar.write import check_if_match, load_scoped, save
+from gateway.resources.rules import USED_BY_CALLFLOWS
 from schemas.queues import QueueSchema
 
 QUEUES = "queues"

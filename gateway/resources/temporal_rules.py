@@ -6,7 +6,8 @@ from gateway.crossbar.context import Context
 from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import InvalidData
-from gateway.crossbar.references import USED_BY_CALLFLOWS, missing_ids
+from gateway.crossbar.references import missing_ids
+from gateway.resources.rules import USED_BY_CALLFLOWS
 from schemas.temporal_rules import TemporalRuleSchema, TemporalRuleSetSchema
 
 RULES = "temporal_rules"

@@ -10,10 +10,10 @@ from gateway.crossbar.context import Context
 from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents, UniqueRule
 from gateway.crossbar.errors import Forbidden, invalid
-from gateway.crossbar.references import USED_BY_CALLFLOWS, media_references
 from gateway.crossbar.resource import ID, JSON_TYPES, Route
 from gateway.crossbar.write import load_scoped
 from gateway.keys import TOKENS
+from gateway.resources.rules import USED_BY_CALLFLOWS, media_references
 from gateway.resources.user_extras import photo_handlers, vcard_handler
 from schemas.users import UserSchema
 

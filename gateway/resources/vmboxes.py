@@ -10,8 +10,9 @@ from gateway.crossbar.crud import document_handlers
 from gateway.crossbar.documents import Doc, Documents, UniqueRule
 from gateway.crossbar.errors import Forbidden, invalid
 from gateway.crossbar.listing import list_page
-from gateway.crossbar.references import USED_BY_CALLFLOWS, media_references, must_exist
+from gateway.crossbar.references import must_exist
 from gateway.crossbar.resource import ID, JSON_TYPES, Resource, Route
+from gateway.resources.rules import USED_BY_CALLFLOWS, media_references
 from gateway.resources.vm_messages import (
     AUDIO_TYPES,
     MESSAGE_DOCS,
