@@ -11,6 +11,7 @@ from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import invalid
 from gateway.crossbar.resource import ID, Resource, Route
 from gateway.resources.callflow_refs import check_references, metadata, modules
+from gateway.resources.number_usage import free_numbers, mark_numbers
 from schemas.callflows import CallflowSchema
 
 CALLFLOWS = "callflows"
@@ -88,6 +89,8 @@ CALLFLOW_DOCS = Documents(
     row=callflow_row,
     before_save=(require_number_or_pattern, normalise_numbers, check_references),
     claims=(_taken("numbers"), _taken("patterns")),
+    after_save=(mark_numbers,),
+    after_delete=(free_numbers,),
 )
 
 

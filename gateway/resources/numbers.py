@@ -106,6 +106,10 @@ async def _set_state(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
     wanted = doc.pop("create_with_state", None)
     if old is None:
         doc[STATE] = wanted or DEFAULT_STATE
+        # A number added after the callflow that routes it is already in use.
+        routed = {"pvt_account_id": ctx.account_id, "numbers": doc["id"]}
+        if await ctx.store.find_one("callflows", routed) is not None:
+            doc[USED_BY] = "callflow"
     return doc
 
 
