@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
-from tests.conftest import Tree
+from tests.conftest import Tree, login
 
 
 def make_user(**overrides: Any) -> dict[str, Any]:
@@ -79,3 +79,26 @@ class TokenApi:
 
 
 AsLevel = Callable[[str], Awaitable[TokenApi]]
+
+
+async def user_level_login(
+    client: TestClient[Any, Any], tree: Tree, auth_headers: Any
+) -> tuple[str, dict[str, str]]:
+    """Create a `user`-level user in the customer account; its id and token headers."""
+    admin = await auth_headers("customer")
+    created = await client.put(
+        f"/v2/accounts/{tree.customer['id']}/users",
+        headers=admin,
+        json={
+            "data": {
+                "first_name": "Uma",
+                "last_name": "User",
+                "username": "uma",
+                "password": "uma-secret",
+            }
+        },
+    )
+    user = (await created.json())["data"]
+    assert created.status == 201 and user["priv_level"] == "user"
+    token = await login(client, "uma", "uma-secret", "Customer One")
+    return user["id"], {"X-Auth-Token": token}

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Tree
-from tests.resources.clients import Api, at
-from tests.resources.test_priv_levels import user_level_login
+from tests.resources.clients import Api, at, user_level_login
 
 Body = dict[str, Any]
 MEMBER = {"numbers": [], "pins": [], "join_deaf": False, "join_muted": True}

@@ -9,7 +9,8 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from tests.conftest import Tree, login
+from tests.conftest import Tree
+from tests.resources.clients import user_level_login
 
 Client = TestClient[Any, Any]
 Body = dict[str, Any]
@@ -531,22 +532,12 @@ async def test_a_device_of_another_account_is_404(
 
 async def user_level(client: Client, tree: Tree, admin: Devices) -> tuple[str, Devices]:
     """A `user`-level user of the customer account; its id and its devices client."""
-    response = await client.put(
-        f"/v2/accounts/{tree.customer['id']}/users",
-        headers=admin.headers,
-        json={
-            "data": {
-                "first_name": "Uma",
-                "last_name": "User",
-                "username": "uma",
-                "password": "uma-secret",
-            }
-        },
-    )
-    user = (await response.json())["data"]
-    assert response.status == 201 and user["priv_level"] == "user"
-    token = await login(client, "uma", "uma-secret", "Customer One")
-    return user["id"], devices_of(client, {"X-Auth-Token": token}, tree.customer)
+
+    async def admin_headers(level: str) -> dict[str, str]:
+        return admin.headers
+
+    user_id, headers = await user_level_login(client, tree, admin_headers)
+    return user_id, devices_of(client, headers, tree.customer)
 
 
 async def test_user_level_changes_only_its_own_devices(

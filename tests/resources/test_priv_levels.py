@@ -10,32 +10,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from gateway.settings import Settings
-from tests.conftest import Tree, login
+from tests.conftest import Tree
+from tests.resources.clients import user_level_login
 
 FORBIDDEN = {"message": "forbidden"}
-
-
-async def user_level_login(
-    client: TestClient[Any, Any], tree: Tree, auth_headers: Any
-) -> tuple[str, dict[str, str]]:
-    """Create a `user`-level user in the customer account; its id and token headers."""
-    admin = await auth_headers("customer")
-    created = await client.put(
-        f"/v2/accounts/{tree.customer['id']}/users",
-        headers=admin,
-        json={
-            "data": {
-                "first_name": "Uma",
-                "last_name": "User",
-                "username": "uma",
-                "password": "uma-secret",
-            }
-        },
-    )
-    user = (await created.json())["data"]
-    assert created.status == 201 and user["priv_level"] == "user"
-    token = await login(client, "uma", "uma-secret", "Customer One")
-    return user["id"], {"X-Auth-Token": token}
 
 
 def users_path(tree: Tree, user_id: str = "") -> str:
