@@ -85,9 +85,7 @@ def test_malformed_json_message_names_the_position() -> None:
 def test_invalid_utf8_is_a_json_invalid_error_with_a_readable_message(raw: bytes) -> None:
     detail = error_of(raw)["json"]["invalid"]
     assert detail["target"] == "body"
-    assert detail["message"] == "All JSON must be valid" or re.fullmatch(
-        r".+ around \d+", detail["message"]
-    )
+    assert detail["message"] == "All JSON must be valid"
 
 
 @pytest.mark.parametrize("raw", [b"[1, 2]", b'"data"', b"42", b"null", b"true"])
