@@ -28,6 +28,20 @@ async def missing_ids(ctx: Context, kind: str, ids: Iterable[str]) -> list[str]:
     return [value for value in wanted if value not in present]
 
 
+def not_found(label: str, value: Any) -> dict[str, Any]:
+    """The rule an id that names nothing breaks: {"not_found": {message, cause}}."""
+    return {
+        "not_found": {"message": f"{label} {value} does not exist in this account", "cause": value}
+    }
+
+
+async def require_ids(ctx: Context, path: str, kind: str, label: str, ids: list[str]) -> None:
+    """400 at `path` for the first of `ids` that names no `kind` in this account."""
+    missing = await missing_ids(ctx, kind, ids)
+    if missing:
+        raise InvalidData({path: not_found(label, missing[0])})
+
+
 def must_exist(path: str, kind: str, label: str) -> SaveHook:
     """A before-save hook: the id at `path`, when set, names a `kind` in this account."""
 
@@ -36,16 +50,7 @@ def must_exist(path: str, kind: str, label: str) -> SaveHook:
         if value is None:
             return doc
         if not isinstance(value, str) or await missing_ids(ctx, kind, [value]):
-            raise InvalidData(
-                {
-                    path: {
-                        "not_found": {
-                            "message": f"{label} {value} does not exist in this account",
-                            "cause": value,
-                        }
-                    }
-                }
-            )
+            raise InvalidData({path: not_found(label, value)})
         return doc
 
     return check

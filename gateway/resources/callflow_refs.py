@@ -9,7 +9,7 @@ from typing import Any
 from gateway.crossbar.context import Context
 from gateway.crossbar.documents import Doc
 from gateway.crossbar.errors import InvalidData
-from gateway.crossbar.references import REFERENCES, missing_ids
+from gateway.crossbar.references import REFERENCES, missing_ids, not_found
 
 
 @dataclass(frozen=True)
@@ -146,12 +146,7 @@ async def check_references(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
         ids = [ref.value for ref in refs if ref.target.kind == kind]
         missing.update((kind, value) for value in await missing_ids(ctx, kind, ids))
     errors = {
-        ref.path: {
-            "not_found": {
-                "message": f"{ref.target.label} {ref.value} does not exist in this account",
-                "cause": ref.value,
-            }
-        }
+        ref.path: not_found(ref.target.label, ref.value)
         for ref in refs
         if not isinstance(ref.value, str) or (ref.target.kind, ref.value) in missing
     }

@@ -6,7 +6,7 @@ from gateway.crossbar.context import Context
 from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import InvalidData
-from gateway.crossbar.references import missing_ids
+from gateway.crossbar.references import missing_ids, not_found
 from gateway.resources.rules import USED_BY_CALLFLOWS, media_references
 from schemas.groups import GroupSchema
 
@@ -27,12 +27,7 @@ async def endpoints_exist(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
         found = [kind for kind, _ in candidates if not await missing_ids(ctx, kind, [endpoint_id])]
         if not found:
             label = wanted[1] if wanted else "Endpoint"
-            errors[f"endpoints.{endpoint_id}"] = {
-                "not_found": {
-                    "message": f"{label} {endpoint_id} does not exist in this account",
-                    "cause": endpoint_id,
-                }
-            }
+            errors[f"endpoints.{endpoint_id}"] = not_found(label, endpoint_id)
     if errors:
         raise InvalidData(errors)
     return doc

@@ -7,9 +7,9 @@ from typing import Any
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents
-from gateway.crossbar.errors import InvalidData, invalid
+from gateway.crossbar.errors import invalid
 from gateway.crossbar.merge import public
-from gateway.crossbar.references import missing_ids
+from gateway.crossbar.references import require_ids
 from gateway.crossbar.resource import ID, Route
 from gateway.crossbar.write import check_if_match, load_scoped, save
 from gateway.resources.rules import USED_BY_CALLFLOWS
@@ -65,18 +65,7 @@ async def add_agents(ctx: Context) -> Reply:
     """Add users to the roster; each id must name a user of the account."""
     wanted = _user_ids(ctx)
     queue = await load_scoped(ctx, QUEUE_DOCS, ctx.args[0])
-    missing = await missing_ids(ctx, "users", wanted)
-    if missing:
-        raise InvalidData(
-            {
-                AGENTS: {
-                    "not_found": {
-                        "message": f"User {missing[0]} does not exist in this account",
-                        "cause": missing[0],
-                    }
-                }
-            }
-        )
+    await require_ids(ctx, AGENTS, "users", "User", wanted)
     current = list(queue.get(AGENTS) or [])
     return await _save_roster(ctx, queue, current + [i for i in wanted if i not in current])
 

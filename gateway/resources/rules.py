@@ -7,7 +7,12 @@ import re
 from gateway.crossbar.context import Context
 from gateway.crossbar.documents import Doc, SaveHook
 from gateway.crossbar.errors import InvalidData
-from gateway.crossbar.references import dotted, missing_ids, refuse_while_referenced
+from gateway.crossbar.references import (
+    dotted,
+    missing_ids,
+    not_found,
+    refuse_while_referenced,
+)
 
 USED_BY_CALLFLOWS = refuse_while_referenced("callflows", "callflow")
 
@@ -31,14 +36,7 @@ def media_references(*paths: str) -> SaveHook:
         }
         missing = set(await missing_ids(ctx, MEDIA, found.values()))
         errors = {
-            path: {
-                "not_found": {
-                    "message": f"Media {value} does not exist in this account",
-                    "cause": value,
-                }
-            }
-            for path, value in found.items()
-            if value in missing
+            path: not_found("Media", value) for path, value in found.items() if value in missing
         }
         if errors:
             raise InvalidData(errors)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from gateway.crossbar.context import Context
 from gateway.crossbar.crud import document_resource
 from gateway.crossbar.documents import Doc, Documents
-from gateway.crossbar.errors import InvalidData
-from gateway.crossbar.references import missing_ids
+from gateway.crossbar.references import require_ids
 from gateway.resources.rules import USED_BY_CALLFLOWS
 from schemas.temporal_rules import TemporalRuleSchema, TemporalRuleSetSchema
 
@@ -31,18 +30,9 @@ def set_row(doc: Doc) -> Doc:
 
 async def rules_exist(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
     """Every id in `temporal_rules` names a temporal rule of the account."""
-    missing = await missing_ids(ctx, RULES, doc.get("temporal_rules") or [])
-    if missing:
-        raise InvalidData(
-            {
-                "temporal_rules": {
-                    "not_found": {
-                        "message": f"Temporal rule {missing[0]} does not exist in this account",
-                        "cause": missing[0],
-                    }
-                }
-            }
-        )
+    await require_ids(
+        ctx, "temporal_rules", RULES, "Temporal rule", doc.get("temporal_rules") or []
+    )
     return doc
 
 
