@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from marshmallow import Schema
 
@@ -82,7 +83,7 @@ class Registry:
         """A registry of the given resources."""
         return cls({resource.name: resource for resource in resources})
 
-    @property
+    @cached_property
     def greedy(self) -> frozenset[str]:
         """Modules that swallow every following segment."""
         return frozenset(name for name, res in self.resources.items() if res.greedy)

@@ -59,7 +59,9 @@ class Store:
     async def ensure_indexes(self, indexes: Iterable[Index]) -> None:
         """Create the declared indexes (idempotent)."""
         for index in indexes:
-            self._indexes.setdefault(index.kind, []).append(index)
+            known = self._indexes.setdefault(index.kind, [])
+            if index not in known:
+                known.append(index)
             options: dict[str, Any] = {"name": index.name, "unique": index.unique}
             if index.sparse_on:
                 options["partialFilterExpression"] = {index.sparse_on: {"$exists": True}}
