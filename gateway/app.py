@@ -11,6 +11,7 @@ from gateway.auth.tokens import TokenService, shared_secret
 from gateway.crossbar.dispatch import api, banner
 from gateway.crossbar.resource import Registry
 from gateway.keys import RESOURCES, SETTINGS, STORE, TOKENS
+from gateway.migrations import upgrade
 from gateway.provision import bootstrap_master
 from gateway.resources import RESOURCES as ALL_RESOURCES
 from gateway.settings import Settings
@@ -18,7 +19,8 @@ from gateway.store import Store
 
 
 async def prepare_store(store: Store, registry: Registry) -> None:
-    """Create every index the resources and the auth layer declare."""
+    """Upgrade older data, then create every index the resources and the auth layer declare."""
+    await upgrade(store, registry.documents())
     await store.ensure_indexes([*registry.indexes(), *tokens.INDEXES, *throttle.INDEXES])
 
 

@@ -11,11 +11,10 @@ from typing import Any
 import jwt
 
 from gateway.auth.identity import Identity
-from gateway.store import Index, Store
+from gateway.store import SYSTEM, Index, Store
 from gateway.store.ids import new_id
 
 SESSIONS = "auth_sessions"
-SYSTEM = "system"
 ALGORITHM = "HS256"
 ISSUER = "pbx-gateway"
 

@@ -6,19 +6,20 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from gateway.crossbar.context import Context, Reply
-from gateway.crossbar.documents import Documents
+from gateway.crossbar.documents import BY_ACCOUNT, Documents, Listing
 from gateway.crossbar.errors import EmptyError
 from gateway.crossbar.listing import list_page
 from gateway.crossbar.merge import deep_merge, public
 from gateway.crossbar.resource import ID, Handler, Resource, Route
 from gateway.crossbar.write import check_if_match, load_scoped, remove, request_data, save
 
-Scope = Callable[[Context], dict[str, Any]]
+Scope = Callable[[Context], tuple[Listing, str]]
 
 
-def account_scope(ctx: Context) -> dict[str, Any]:
+def account_scope(ctx: Context) -> tuple[Listing, str]:
     """Listing scope: the request's account."""
-    return {"pvt_account_id": ctx.account_id}
+    assert ctx.account_id is not None
+    return BY_ACCOUNT, ctx.account_id
 
 
 def location(ctx: Context, doc_id: str) -> str:
@@ -32,7 +33,8 @@ def document_handlers(docs: Documents, scope: Scope = account_scope) -> dict[str
     """Handlers keyed '0:GET', '1:PATCH', ... (id count, verb)."""
 
     async def list_docs(ctx: Context) -> Reply:
-        return await list_page(ctx, docs.kind, scope(ctx), docs.row)
+        listing, scope_value = scope(ctx)
+        return await list_page(ctx, docs.kind, listing, scope_value, docs.row)
 
     async def create(ctx: Context) -> Reply:
         saved = await save(ctx, docs, request_data(ctx), None)

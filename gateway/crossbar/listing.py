@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gateway.crossbar.context import Context, Page, Reply
+from gateway.crossbar.documents import Listing
 from gateway.crossbar.errors import RangeNotSatisfiable
 from gateway.crossbar.filters import filter_query, row_check
 from gateway.crossbar.pagination import (
@@ -16,7 +17,6 @@ from gateway.crossbar.pagination import (
 )
 
 Doc = dict[str, Any]
-SORT_FIELD = "pvt_sort"
 
 
 def _params(ctx: Context) -> dict[str, Any]:
@@ -27,32 +27,42 @@ def _params(ctx: Context) -> dict[str, Any]:
     return params
 
 
+def key_range(scope: str, start: str | None, descending: bool) -> dict[str, str]:
+    """The one range on a listing field: the scope's keys, resumed at `start` if given."""
+    bounds = Listing.bounds(scope)
+    if start is None:
+        return bounds
+    prefix = Listing.prefix(scope)
+    resume = {op: prefix + value for op, value in cursor_condition(start, descending).items()}
+    if descending:
+        return {"$gte": bounds["$gte"], **resume}
+    return {**resume, "$lt": bounds["$lt"]}
+
+
 async def list_page(
-    ctx: Context, kind: str, base: dict[str, Any], row: Callable[[Doc], Doc]
+    ctx: Context, kind: str, listing: Listing, scope: str, row: Callable[[Doc], Doc]
 ) -> Reply:
-    """One page of `kind` matching `base` and the request's filters, as summary rows."""
+    """One page of `kind` in `scope` of `listing`, with the request's filters, as rows."""
     settings = ctx.settings
     page = parse_page_request(_params(ctx), DEFAULT_PAGE_SIZE, settings.page_size_max)
-    query: dict[str, Any] = {**filter_query(ctx.query), **base}
-    if page.start:
-        query[SORT_FIELD] = {
-            **query.get(SORT_FIELD, {}),
-            **cursor_condition(page.start, page.descending),
-        }
+    query: dict[str, Any] = filter_query(ctx.query)
+    query[listing.field] = key_range(scope, page.start, page.descending)
     limit = (page.size if page.size is not None else settings.unpaginated_max) + 1
-    docs = await _fetch(ctx, kind, query, page.descending, limit, row_check(ctx.query))
+    keep = row_check(ctx.query)
+    docs = await _fetch(ctx, kind, listing.field, query, page.descending, limit, keep)
     if page.size is None:
         if len(docs) >= limit:
             raise RangeNotSatisfiable()
         return Reply([row(doc) for doc in docs])
     more = len(docs) > page.size
     rows = docs[: page.size]
+    next_key = docs[page.size][listing.field][len(Listing.prefix(scope)) :] if more else None
     return Reply(
         [row(doc) for doc in rows],
         page=Page(
             page_size=len(rows),
             start_key=page.start_key,
-            next_start_key=encode_key(docs[page.size][SORT_FIELD]) if more else None,
+            next_start_key=encode_key(next_key) if next_key is not None else None,
         ),
     )
 
@@ -60,6 +70,7 @@ async def list_page(
 async def _fetch(
     ctx: Context,
     kind: str,
+    key_field: str,
     query: dict[str, Any],
     descending: bool,
     limit: int,
@@ -68,16 +79,19 @@ async def _fetch(
     """Up to `limit` rows; with a row check, keep reading batches until the page is full."""
     store = ctx.store
     if keep is None:
-        return await store.find(kind, query, sort=SORT_FIELD, descending=descending, limit=limit)
+        return await store.find(kind, query, sort=key_field, descending=descending, limit=limit)
     batch_size = max(limit, 100)
     rows: list[Doc] = []
     while len(rows) < limit:
         batch = await store.find(
-            kind, query, sort=SORT_FIELD, descending=descending, limit=batch_size
+            kind, query, sort=key_field, descending=descending, limit=batch_size
         )
         rows.extend(doc for doc in batch if keep(doc))
         if len(batch) < batch_size:
             break
-        after = {"$lt" if descending else "$gt": batch[-1][SORT_FIELD]}
-        query = {**query, SORT_FIELD: after}
+        last = batch[-1][key_field]
+        narrowed = dict(query[key_field])
+        narrowed.pop("$lte" if descending else "$gte", None)
+        narrowed["$lt" if descending else "$gt"] = last
+        query = {**query, key_field: narrowed}
     return rows[:limit]

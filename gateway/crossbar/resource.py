@@ -49,7 +49,8 @@ class Resource:
 
     `parents` names the scoped modules it may follow (`users/{U}/devices`); each such parent's
     `check_args` validates its id before the handler runs. A `priv_level: user` caller may only
-    read a scoped resource, unless `user_may_write` says the target is its own.
+    read a scoped resource, unless `user_may_write` says the target is its own. `sub_documents`
+    are kinds the resource keeps besides its own (vmboxes' messages).
     """
 
     name: str
@@ -65,6 +66,7 @@ class Resource:
     schema: type[Schema] | None = None
     documents: Documents | None = None
     user_may_write: OwnerCheck | None = None
+    sub_documents: tuple[Documents, ...] = ()
 
     def route(self, args: tuple[str, ...]) -> Route | None:
         """The most specific route matching `args`."""
@@ -95,9 +97,10 @@ class Registry:
     def documents(self) -> dict[str, Documents]:
         """Every document unit, by kind."""
         return {
-            res.documents.kind: res.documents
+            docs.kind: docs
             for res in self.resources.values()
-            if res.documents is not None
+            for docs in (res.documents, *res.sub_documents)
+            if docs is not None
         }
 
     def kinds(self) -> set[str]:

@@ -49,6 +49,15 @@ def request_data(ctx: Context) -> Doc:
     return public({k: v for k, v in ctx.data.items() if k not in ("id", "verb", "auth_token")})
 
 
+def stamp_listing_keys(docs: Documents, stored: Doc) -> None:
+    """Write (or drop) the document's listing fields from its current values."""
+    for key_field, key in docs.listing_keys(stored).items():
+        if key is None:
+            stored.pop(key_field, None)
+        else:
+            stored[key_field] = key
+
+
 async def save(
     ctx: Context, docs: Documents, data: Doc, old: Doc | None, *, create_id: str | None = None
 ) -> Doc:
@@ -73,7 +82,7 @@ async def save(
     # A hook sets a private key to None to remove it.
     stored = {k: v for k, v in stored.items() if not (k.startswith("pvt_") and v is None)}
     stored["pvt_modified"] = now
-    stored["pvt_sort"] = docs.sort_key(stored)
+    stamp_listing_keys(docs, stored)
     taken: list[str] = []
     try:
         for claim in docs.claims:

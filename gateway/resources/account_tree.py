@@ -12,9 +12,13 @@ from gateway.crossbar.resource import ID, Resource, Route
 from gateway.crossbar.write import save
 from gateway.resources.accounts import (
     ACCOUNT_DOCS,
+    ANCESTOR_AT,
+    BY_PARENT,
+    check_depth,
     children_row,
     create_child,
     delete_account,
+    descendants_query,
     new_api_key,
     patch_account,
     read_account,
@@ -41,12 +45,15 @@ def descendants_row(doc: Doc) -> Doc:
 
 async def children(ctx: Context) -> Reply:
     """Direct children."""
-    return await list_page(ctx, ACCOUNTS, {"pvt_parent_id": ctx.account_id}, children_row)
+    assert ctx.account_id is not None
+    return await list_page(ctx, ACCOUNTS, BY_PARENT, ctx.account_id, children_row)
 
 
 async def descendants(ctx: Context) -> Reply:
     """The whole subtree."""
-    return await list_page(ctx, ACCOUNTS, {"pvt_tree": ctx.account_id}, descendants_row)
+    account = _account(ctx)
+    by_ancestor = ANCESTOR_AT[len(account.get("pvt_tree", []))]
+    return await list_page(ctx, ACCOUNTS, by_ancestor, account["id"], descendants_row)
 
 
 async def siblings(ctx: Context) -> Reply:
@@ -55,10 +62,10 @@ async def siblings(ctx: Context) -> Reply:
     assert identity is not None
     if not identity.superduper and identity.account_id not in account.get("pvt_tree", []):
         raise Forbidden()
-    parent = account.get("pvt_parent_id")
-    if parent is None:
-        return await list_page(ctx, ACCOUNTS, {"id": account["id"]}, children_row)
-    return await list_page(ctx, ACCOUNTS, {"pvt_parent_id": parent}, children_row)
+    # The master's siblings are the roots: itself.
+    return await list_page(
+        ctx, ACCOUNTS, BY_PARENT, account.get("pvt_parent_id") or "", children_row
+    )
 
 
 async def ancestors(ctx: Context) -> Reply:
@@ -106,8 +113,10 @@ async def move(ctx: Context) -> Reply:
         raise invalid("to", "invalid", "Cannot move an account under itself", cause=target_id)
     old_tree: list[str] = account.get("pvt_tree", [])
     new_tree = [*target.get("pvt_tree", []), target["id"]]
+    subtree = [account, *await ctx.store.find(ACCOUNTS, descendants_query(account))]
+    deepest = max(len(doc.get("pvt_tree", [])) for doc in subtree)
+    check_depth(len(new_tree) + deepest - len(old_tree))
     weight = 1 + int(account.get("pvt_descendants_count", 0))
-    subtree = [account, *await ctx.store.find(ACCOUNTS, {"pvt_tree": account["id"]})]
     resellers = {account["id"]: reseller_of(target)}
     for doc in sorted(subtree, key=lambda d: len(d.get("pvt_tree", []))):
         tree = new_tree + doc.get("pvt_tree", [])[len(old_tree) :]

@@ -9,11 +9,10 @@ from typing import Any
 from gateway.auth.tree import ACCOUNTS
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.crud import document_handlers
-from gateway.crossbar.documents import Doc, Documents, UniqueRule
-from gateway.crossbar.errors import AccountHasDescendants, Forbidden, MethodNotAllowed
+from gateway.crossbar.documents import Doc, Documents, Listing, UniqueRule
+from gateway.crossbar.errors import AccountHasDescendants, Forbidden, MethodNotAllowed, invalid
 from gateway.crossbar.write import request_data, save
 from gateway.keys import RESOURCES, TOKENS
-from gateway.store import Index
 from schemas.accounts import AccountSchema
 
 DERIVED = (
@@ -27,6 +26,8 @@ DERIVED = (
     "api_key",
 )
 DEFAULT_TIMEZONE = "America/Los_Angeles"
+# Each level of the tree has its own descendants listing field and index (see ANCESTOR_AT).
+MAX_TREE_DEPTH = 10
 
 
 def name_key(name: str) -> str:
@@ -43,6 +44,33 @@ def new_api_key() -> str:
 def reseller_of(parent: Doc) -> str:
     """The reseller a new child of `parent` belongs to."""
     return str(parent["id"] if parent.get("pvt_reseller") else parent.get("pvt_reseller_id"))
+
+
+def _ancestor(depth: int) -> Listing:
+    def scope_of(doc: Doc) -> str | None:
+        tree = doc.get("pvt_tree") or []
+        return str(tree[depth]) if len(tree) > depth else None
+
+    return Listing(f"pvt_by_ancestor_{depth}", scope_of)
+
+
+BY_PARENT = Listing("pvt_by_parent", lambda doc: doc.get("pvt_parent_id") or "")
+# The descendants of an account at depth d (len of its pvt_tree) are listed by ANCESTOR_AT[d].
+ANCESTOR_AT = tuple(_ancestor(depth) for depth in range(MAX_TREE_DEPTH))
+
+
+def descendants_query(account: Doc) -> dict[str, Any]:
+    """The flat, indexed query for every account below `account`."""
+    by_ancestor = ANCESTOR_AT[len(account.get("pvt_tree", []))]
+    return {by_ancestor.field: Listing.bounds(account["id"])}
+
+
+def check_depth(tree_length: int) -> None:
+    """Refuse a place in the tree with more than MAX_TREE_DEPTH - 1 ancestors."""
+    if tree_length >= MAX_TREE_DEPTH:
+        raise invalid(
+            "tree", "maxItems", f"Account trees are at most {MAX_TREE_DEPTH} levels deep"
+        )
 
 
 async def account_fields(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
@@ -71,6 +99,7 @@ async def account_fields(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
     if parent is None:
         doc.update(pvt_tree=[], pvt_parent_id=None, pvt_reseller_id=doc["id"])
     else:
+        check_depth(len(parent.get("pvt_tree", [])) + 1)
         doc.update(
             pvt_tree=[*parent.get("pvt_tree", []), parent["id"]],
             pvt_parent_id=parent["id"],
@@ -93,7 +122,7 @@ async def refuse_with_children(ctx: Context, doc: Doc) -> None:
     """Kazoo refuses to delete an account that has children; the master has no DELETE."""
     if doc.get("pvt_superduper_admin") and not doc.get("pvt_tree"):
         raise MethodNotAllowed(["GET", "PUT", "POST", "PATCH"])
-    if await ctx.store.find_one(ACCOUNTS, {"pvt_parent_id": doc["id"]}):
+    if await ctx.store.find_one(ACCOUNTS, {BY_PARENT.field: Listing.bounds(doc["id"])}):
         raise AccountHasDescendants()
 
 
@@ -178,10 +207,7 @@ ACCOUNT_DOCS = Documents(
     before_delete=(refuse_with_children,),
     after_delete=(drop_account_data,),
     present=present,
-    extra_indexes=(
-        Index(ACCOUNTS, "accounts_children", ("pvt_parent_id", "pvt_sort")),
-        Index(ACCOUNTS, "accounts_descendants", ("pvt_tree", "pvt_sort")),
-    ),
+    listings=(BY_PARENT, *ANCESTOR_AT),
 )
 
 _crud = document_handlers(ACCOUNT_DOCS)

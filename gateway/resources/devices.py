@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.crud import document_handlers
-from gateway.crossbar.documents import Doc, Documents
+from gateway.crossbar.documents import BY_ACCOUNT, Doc, Documents, Listing
 from gateway.crossbar.errors import BadRequest, invalid
 from gateway.crossbar.references import dotted, must_exist
 from gateway.crossbar.resource import ID, Resource, Route
@@ -44,12 +42,20 @@ def device_row(doc: Doc) -> Doc:
     return {k: v for k, v in row.items() if v is not None or k not in OPTIONAL_ROW_KEYS}
 
 
-def device_scope(ctx: Context) -> dict[str, Any]:
+def _owner_scope(doc: Doc) -> str | None:
+    owner = doc.get("owner_id")
+    return f"{doc.get('pvt_account_id')}/{owner}" if isinstance(owner, str) else None
+
+
+BY_OWNER = Listing("pvt_by_owner", _owner_scope)
+
+
+def device_scope(ctx: Context) -> tuple[Listing, str]:
     """The account's devices; under `users/{U}` only those U owns."""
-    scope: dict[str, Any] = {"pvt_account_id": ctx.account_id}
     if "users" in ctx.parents:
-        scope["owner_id"] = ctx.parents["users"][0]
-    return scope
+        return BY_OWNER, f"{ctx.account_id}/{ctx.parents['users'][0]}"
+    assert ctx.account_id is not None
+    return BY_ACCOUNT, ctx.account_id
 
 
 DEVICE_DOCS = Documents(
@@ -68,6 +74,7 @@ DEVICE_DOCS = Documents(
         media_references("music_on_hold.media_id"),
     ),
     before_delete=(USED_BY_CALLFLOWS,),
+    listings=(BY_ACCOUNT, BY_OWNER),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from gateway.crossbar.context import Context, Reply
-from gateway.crossbar.documents import Doc
+from gateway.crossbar.documents import BY_ACCOUNT, Doc
 from gateway.crossbar.errors import ApiError, InvalidData, invalid
 from gateway.crossbar.listing import list_page
 from gateway.crossbar.resource import ID, Handler, Resource, Route
@@ -30,9 +30,8 @@ Operation = Callable[[Context, str, Doc], Awaitable[Doc]]
 
 async def list_numbers(ctx: Context) -> Reply:
     """GET phone_numbers: Kazoo answers an object keyed by number, not an array."""
-    reply = await list_page(
-        ctx, PHONE_NUMBERS, {"pvt_account_id": ctx.account_id}, NUMBER_DOCS.row
-    )
+    assert ctx.account_id is not None
+    reply = await list_page(ctx, PHONE_NUMBERS, BY_ACCOUNT, ctx.account_id, NUMBER_DOCS.row)
     numbers = {row.pop("number"): row for row in reply.data}
     reply.data = {"numbers": numbers, "cascade_quantity": 0}
     return reply

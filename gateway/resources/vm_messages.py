@@ -15,7 +15,7 @@ from typing import Any
 from gateway.crossbar.clock import gregorian_now
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.crud import location
-from gateway.crossbar.documents import Doc, Documents
+from gateway.crossbar.documents import Doc, Documents, Listing
 from gateway.crossbar.errors import NotFound, invalid
 from gateway.crossbar.listing import list_page
 from gateway.crossbar.merge import public
@@ -33,7 +33,7 @@ from gateway.store import Index
 from gateway.store.ids import new_id
 from schemas.vmboxes import VoicemailMessageSchema
 
-__all__ = ["AUDIO_TYPES", "MESSAGES", "MESSAGE_DOCS", "message_routes", "not_deleted"]
+__all__ = ["AUDIO_TYPES", "BOX", "KEPT_IN_BOX", "MESSAGES", "MESSAGE_DOCS", "message_routes"]
 
 MESSAGES = "messages"
 VM_MESSAGES = "vm_messages"
@@ -41,9 +41,17 @@ BOX = "pvt_vmbox_id"
 DELETED = "deleted"
 
 
-def not_deleted() -> dict[str, Any]:
-    """Query part: messages still in the box (Kazoo soft-deletes on a move to `deleted`)."""
-    return {"folder": {"$ne": DELETED}}
+def _kept_in(scope_field: str) -> Listing:
+    """Kazoo soft-deletes on a move to `deleted`: such messages leave every listing."""
+
+    def scope_of(doc: Doc) -> str | None:
+        return None if doc.get("folder") == DELETED else doc.get(scope_field)
+
+    return Listing(f"pvt_kept_by_{scope_field.removeprefix('pvt_')}", scope_of)
+
+
+KEPT_IN_ACCOUNT = _kept_in("pvt_account_id")
+KEPT_IN_BOX = _kept_in(BOX)
 
 
 async def stamp_message(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
@@ -79,7 +87,9 @@ MESSAGE_DOCS = Documents(
     before_save=(stamp_message,),
     after_delete=(delete_audio,),
     present=lambda ctx, shown, stored: message_summary(stored),
-    extra_indexes=(Index(VM_MESSAGES, "vm_messages_box", ("pvt_account_id", BOX, "pvt_sort")),),
+    listings=(KEPT_IN_ACCOUNT, KEPT_IN_BOX),
+    # vmboxes' listing counts the kept messages of its page's boxes by box id.
+    extra_indexes=(Index(VM_MESSAGES, "vm_messages_by_box_id", (BOX,)),),
 )
 
 
@@ -113,8 +123,8 @@ async def move(ctx: Context, message: Doc, folder: str) -> Doc:
 
 async def account_messages_handler(ctx: Context) -> Reply:
     """GET vmboxes/messages: every message of the account."""
-    base = {"pvt_account_id": ctx.account_id, **not_deleted()}
-    return await list_page(ctx, VM_MESSAGES, base, message_summary)
+    assert ctx.account_id is not None
+    return await list_page(ctx, VM_MESSAGES, KEPT_IN_ACCOUNT, ctx.account_id, message_summary)
 
 
 def _listed_ids(ctx: Context) -> list[Any] | None:
@@ -130,10 +140,11 @@ async def _move_many(ctx: Context, box_id: str, folder: str, only: str | None) -
     """Move the listed messages (else every message, of folder `only` if set)."""
     wanted = _listed_ids(ctx)
     if wanted is None:
-        query: dict[str, Any] = {"pvt_account_id": ctx.account_id, BOX: box_id, **not_deleted()}
+        query: dict[str, Any] = {KEPT_IN_BOX.field: Listing.bounds(box_id)}
         if only is not None:
             query["folder"] = only
-        wanted = [doc["id"] for doc in await ctx.store.find(VM_MESSAGES, query, sort="pvt_sort")]
+        found = await ctx.store.find(VM_MESSAGES, query, sort=KEPT_IN_BOX.field)
+        wanted = [doc["id"] for doc in found]
     succeeded: list[str] = []
     failed: list[dict[str, str]] = []
     for message_id in wanted:
@@ -155,8 +166,7 @@ def message_routes(box_docs: Documents) -> tuple[Route, ...]:
 
     async def list_box(ctx: Context) -> Reply:
         box = await box_of(ctx)
-        base = {"pvt_account_id": ctx.account_id, BOX: box["id"], **not_deleted()}
-        return await list_page(ctx, VM_MESSAGES, base, message_summary)
+        return await list_page(ctx, VM_MESSAGES, KEPT_IN_BOX, box["id"], message_summary)
 
     async def deposit(ctx: Context) -> Reply:
         box = await box_of(ctx)
@@ -220,6 +230,5 @@ def message_routes(box_docs: Documents) -> tuple[Route, ...]:
 
 async def remove_box_messages(ctx: Context, box: Doc) -> None:
     """Remove every message of a box (and its audio) through the write path."""
-    query = {"pvt_account_id": box.get("pvt_account_id"), BOX: box["id"]}
-    for message in await ctx.store.find(VM_MESSAGES, query):
+    for message in await ctx.store.find(VM_MESSAGES, {BOX: box["id"]}):
         await remove(ctx, MESSAGE_DOCS, message)

@@ -7,7 +7,7 @@ import re
 from gateway.crossbar.binary import UPLOAD_TYPES
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.crud import document_handlers
-from gateway.crossbar.documents import Doc, Documents, UniqueRule
+from gateway.crossbar.documents import BY_ACCOUNT, Doc, Documents, UniqueRule
 from gateway.crossbar.errors import Forbidden, invalid
 from gateway.crossbar.listing import list_page
 from gateway.crossbar.references import must_exist
@@ -15,11 +15,12 @@ from gateway.crossbar.resource import ID, JSON_TYPES, Resource, Route
 from gateway.resources.rules import USED_BY_CALLFLOWS, media_references
 from gateway.resources.vm_messages import (
     AUDIO_TYPES,
+    BOX,
+    KEPT_IN_BOX,
     MESSAGE_DOCS,
     MESSAGES,
     account_messages_handler,
     message_routes,
-    not_deleted,
     remove_box_messages,
 )
 from schemas.vmboxes import VmboxSchema
@@ -84,17 +85,15 @@ VMBOX_DOCS = Documents(
 
 async def list_vmboxes(ctx: Context) -> Reply:
     """The listing; one query per page counts the messages not in `deleted`."""
-    reply = await list_page(ctx, VMBOXES, {"pvt_account_id": ctx.account_id}, vmbox_row)
+    assert ctx.account_id is not None
+    reply = await list_page(ctx, VMBOXES, BY_ACCOUNT, ctx.account_id, vmbox_row)
     rows: list[Doc] = reply.data
     if rows:
-        query = {
-            "pvt_account_id": ctx.account_id,
-            "pvt_vmbox_id": {"$in": [row["id"] for row in rows]},
-            **not_deleted(),
-        }
+        query = {BOX: {"$in": [row["id"] for row in rows]}}
         counts: dict[str, int] = {}
         for message in await ctx.store.find(MESSAGE_DOCS.kind, query):
-            counts[message["pvt_vmbox_id"]] = counts.get(message["pvt_vmbox_id"], 0) + 1
+            if message.get(KEPT_IN_BOX.field) is not None:
+                counts[message[BOX]] = counts.get(message[BOX], 0) + 1
         for row in rows:
             row["messages"] = counts.get(row["id"], 0)
     return reply
@@ -128,5 +127,6 @@ VMBOXES_RESOURCE = Resource(
     indexes=(*VMBOX_DOCS.indexes(), *MESSAGE_DOCS.indexes()),
     schema=VmboxSchema,
     documents=VMBOX_DOCS,
+    sub_documents=(MESSAGE_DOCS,),
     user_may_write=user_owns_box,
 )

@@ -1,6 +1,14 @@
 """The one store: MongoDB (or the embedded nx-27017 server) through AsyncMongoClient."""
 
 from gateway.store.errors import Conflict, DuplicateValue, StoreUnavailable
-from gateway.store.store import Index, Store
+from gateway.store.store import SYSTEM, Index, QueryPlan, Store
 
-__all__ = ["Conflict", "DuplicateValue", "Index", "Store", "StoreUnavailable"]
+__all__ = [
+    "Conflict",
+    "DuplicateValue",
+    "Index",
+    "QueryPlan",
+    "SYSTEM",
+    "Store",
+    "StoreUnavailable",
+]

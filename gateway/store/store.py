@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ConnectionFailure, DuplicateKeyError, ServerSelectionTimeoutError
+from pymongo.errors import (
+    ConnectionFailure,
+    DuplicateKeyError,
+    OperationFailure,
+    ServerSelectionTimeoutError,
+)
 
 from gateway.store.errors import Conflict, DuplicateValue, StoreUnavailable
 from gateway.store.files import Files
@@ -17,6 +23,7 @@ from gateway.store.ids import new_id, next_revision
 
 Doc = dict[str, Any]
 Query = Mapping[str, Any]
+SYSTEM = "system"  # the gateway's own records: signing secret, data migrations
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,14 @@ def _from_mongo(doc: Mapping[str, Any]) -> Doc:
     out = dict(doc)
     out["id"] = out.pop("_id")
     return out
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """How the database answers a find: the index it walks and what it reads, where it says."""
+
+    index: str | None
+    docs_examined: int | None
 
 
 class Store:
@@ -103,6 +118,49 @@ class Store:
             return [_from_mongo(doc) async for doc in cursor]
         except (ConnectionFailure, ServerSelectionTimeoutError) as err:
             raise StoreUnavailable() from err
+
+    async def explain(
+        self, kind: str, query: Query, *, sort: str, descending: bool = False, limit: int = 0
+    ) -> QueryPlan:
+        """The plan of a `find` (the index field it walks; documents read, where reported)."""
+        command: dict[str, Any] = {
+            "find": kind,
+            "filter": _to_mongo(query),
+            "sort": {sort: -1 if descending else 1},
+        }
+        if limit:
+            command["limit"] = limit
+        answer = await self._guard(
+            self._db.command("explain", command, verbosity="executionStats")
+        )
+        return plan_of(kind, answer)
+
+    async def each(self, kind: str, query: Query, batch_size: int = 500) -> AsyncIterator[Doc]:
+        """Stream every matching document without holding them all."""
+        cursor = self._db[kind].find(_to_mongo(query), batch_size=batch_size)
+        try:
+            async for doc in cursor:
+                yield _from_mongo(doc)
+        except (ConnectionFailure, ServerSelectionTimeoutError) as err:
+            raise StoreUnavailable() from err
+
+    async def drop_index(self, kind: str, name: str) -> None:
+        """Drop an index by name; nothing when it does not exist."""
+        try:
+            await self._guard(self._db[kind].drop_index(name))
+        except OperationFailure:
+            pass
+
+    async def insert_many(self, kind: str, docs: Iterable[Doc]) -> None:
+        """Insert new documents (ids assigned when absent) at revision 1, in one batch."""
+        batch = [
+            {**{k: v for k, v in doc.items() if k != "id"}, "_id": doc.get("id") or new_id()}
+            for doc in docs
+        ]
+        for stored in batch:
+            stored["_rev"] = next_revision(None)
+        if batch:
+            await self._guard(self._db[kind].insert_many(batch))
 
     async def insert(self, kind: str, doc: Doc) -> Doc:
         """Insert a new document (id assigned when absent) at revision 1."""
@@ -197,6 +255,23 @@ class Store:
             return await awaitable
         except (ConnectionFailure, ServerSelectionTimeoutError) as err:
             raise StoreUnavailable() from err
+
+
+def plan_of(kind: str, answer: Mapping[str, Any]) -> QueryPlan:
+    """Read MongoDB's explain (IXSCAN stages) or nx-27017's (SQLite's plan lines)."""
+    winning = answer.get("queryPlanner", {}).get("winningPlan")
+    stats = answer.get("executionStats", {})
+    if isinstance(winning, list):
+        # nx-27017 names an index idx_<collection>_<field> and reports no counts.
+        match = re.search(rf"USING (?:COVERING )?INDEX idx_{re.escape(kind)}_(\S+)", str(winning))
+        return QueryPlan(match.group(1) if match else None, None)
+    stage: Any = winning
+    while isinstance(stage, Mapping) and stage.get("stage") != "IXSCAN":
+        stage = stage.get("inputStage")
+    index = None
+    if isinstance(stage, Mapping) and len(stage.get("keyPattern", {})) == 1:
+        index = next(iter(stage["keyPattern"]))
+    return QueryPlan(index, stats.get("totalDocsExamined"))
 
 
 _MISSING = object()
