@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from gateway.app import create_app, prepare_store
+from gateway.app import cache_limits, create_app, prepare_store
 from gateway.auth.tokens import TokenService, shared_secret
 from gateway.keys import RESOURCES, TOKENS
 from gateway.provision import create_master, has_accounts, load_fixtures
@@ -86,9 +86,8 @@ async def create_account_command(
     async with open_store(settings) as store:
         app = create_app(settings, store)
         await prepare_store(store, app[RESOURCES])
-        app[TOKENS] = TokenService(
-            store, await shared_secret(store, settings.secret_key), settings.token_ttl
-        )
+        secret = await shared_secret(store, settings.secret_key)
+        app[TOKENS] = TokenService(store, secret, settings.token_ttl, cache_limits(settings))
         if await has_accounts(app):
             print("the store already has accounts; create more through the API", file=sys.stderr)
             return 1

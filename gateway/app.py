@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from gateway.auth import throttle, tokens
+from gateway.auth.cache import CacheLimits
 from gateway.auth.tokens import TokenService, shared_secret
+from gateway.auth.tree import AccountCache
 from gateway.crossbar.dispatch import api, banner
 from gateway.crossbar.resource import Registry
-from gateway.keys import RESOURCES, SETTINGS, STORE, TOKENS
+from gateway.keys import ACCOUNT_CACHE, RESOURCES, SETTINGS, STORE, TOKENS
 from gateway.migrations import upgrade
 from gateway.provision import bootstrap_master
 from gateway.resources import RESOURCES as ALL_RESOURCES
@@ -24,17 +26,24 @@ async def prepare_store(store: Store, registry: Registry) -> None:
     await store.ensure_indexes([*registry.indexes(), *tokens.INDEXES, *throttle.INDEXES])
 
 
+def cache_limits(settings: Settings) -> CacheLimits:
+    """The bounds of each in-process cache."""
+    return CacheLimits(settings.cache_ttl_ms / 1000, settings.cache_entries, settings.cache_bytes)
+
+
 def create_app(settings: Settings, store: Store) -> web.Application:
     """A gateway application over an open store."""
     app = web.Application(client_max_size=settings.max_upload_size + 65536)
     app[SETTINGS] = settings
     app[STORE] = store
     app[RESOURCES] = Registry.of(ALL_RESOURCES)
+    limits = cache_limits(settings)
+    app[ACCOUNT_CACHE] = AccountCache(store, limits)
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         await prepare_store(store, app[RESOURCES])
         secret = await shared_secret(store, settings.secret_key)
-        app[TOKENS] = TokenService(store, secret, settings.token_ttl)
+        app[TOKENS] = TokenService(store, secret, settings.token_ttl, limits)
         await bootstrap_master(app)
         yield
 

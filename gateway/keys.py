@@ -11,9 +11,11 @@ from gateway.store import Store
 
 if TYPE_CHECKING:
     from gateway.auth.tokens import TokenService
+    from gateway.auth.tree import AccountCache
     from gateway.crossbar.resource import Registry
 
 SETTINGS = web.AppKey("settings", Settings)
 STORE = web.AppKey("store", Store)
 RESOURCES: web.AppKey[Registry] = web.AppKey("resources")
 TOKENS: web.AppKey[TokenService] = web.AppKey("tokens")
+ACCOUNT_CACHE: web.AppKey[AccountCache] = web.AppKey("account_cache")

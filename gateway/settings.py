@@ -32,6 +32,11 @@ class Settings:
     realm_suffix: str = "sip.example.com"
     trusted_proxies: frozenset[str] = field(default_factory=frozenset)
     permissive_priv_levels: bool = False
+    cache_ttl_ms: int = 1000
+    cache_entries: int = 10_000
+    cache_bytes: int = 16_000_000
+    access_log: bool = True
+    server_timing: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +62,11 @@ class Settings:
             login_failure_window=_int(env, "GATEWAY_LOGIN_FAILURE_WINDOW", 300, 1, 86400),
             realm_suffix=get("GATEWAY_REALM_SUFFIX") or "sip.example.com",
             permissive_priv_levels=_flag(env, "GATEWAY_PERMISSIVE_PRIV_LEVELS"),
+            cache_ttl_ms=_int(env, "GATEWAY_CACHE_TTL_MS", 1000, 0, 60_000),
+            cache_entries=_int(env, "GATEWAY_CACHE_ENTRIES", 10_000, 1, 1_000_000),
+            cache_bytes=_int(env, "GATEWAY_CACHE_BYTES", 16_000_000, 65_536, 1 << 31),
+            access_log=_flag(env, "GATEWAY_ACCESS_LOG", True),
+            server_timing=_flag(env, "GATEWAY_SERVER_TIMING"),
             trusted_proxies=frozenset(
                 p.strip() for p in get("GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
@@ -76,8 +86,8 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    raw = (env.get(name) or "false").lower()
+def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    raw = (env.get(name) or str(default)).lower()
     if raw not in ("true", "false"):
         raise SettingsError(f"{name} must be true or false, got {raw!r}")
     return raw == "true"

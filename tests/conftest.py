@@ -121,6 +121,11 @@ class Tree:
 @pytest.fixture
 async def tree(client: TestClient[Any, Any], app: web.Application) -> Tree:
     """A small account tree created through the write path."""
+    return await make_tree(app)
+
+
+async def make_tree(app: web.Application) -> Tree:
+    """master -> reseller -> (customer, other), each with an admin user."""
     master, master_user = await create_master(app, "Master", "admin", MASTER_PASSWORD)
     reseller = await create_account(app, {"name": "Reseller", "reseller": True}, master["id"])
     customer = await create_account(app, {"name": "Customer One"}, reseller["id"])
@@ -181,4 +186,4 @@ def auth_headers(client: TestClient[Any, Any], tree: Tree) -> Callable[[str], An
     return make
 
 
-__all__ = ["asyncio", "Tree", "login", "md5_credentials"]
+__all__ = ["asyncio", "Tree", "login", "make_tree", "md5_credentials"]

@@ -27,7 +27,7 @@ from gateway.crossbar.errors import (
 from gateway.crossbar.render import render_error, render_preflight, render_reply
 from gateway.crossbar.resource import Handler, Resource, Route
 from gateway.crossbar.tokenizer import Noun, tokenize
-from gateway.keys import RESOURCES, TOKENS
+from gateway.keys import ACCOUNT_CACHE, RESOURCES, TOKENS
 from gateway.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -184,7 +184,7 @@ def _accept_override(ctx: Context) -> str | None:
 async def _resolve_account(ctx: Context) -> None:
     first = ctx.nouns[0]
     if first.name == ACCOUNTS and first.args:
-        ctx.account = await resolve_account(ctx.store, first.args[0])
+        ctx.account = await resolve_account(ctx.app[ACCOUNT_CACHE], first.args[0])
         ctx.account_id = ctx.account["id"]
 
 

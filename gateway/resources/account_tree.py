@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from gateway.auth.tree import ACCOUNTS, resolve_account
+from gateway.auth.tree import ACCOUNTS
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.documents import Doc
-from gateway.crossbar.errors import AccountHasDescendants, Forbidden, invalid
+from gateway.crossbar.errors import AccountHasDescendants, BadAccountId, Forbidden, invalid
 from gateway.crossbar.listing import list_page
 from gateway.crossbar.merge import public
 from gateway.crossbar.resource import ID, Resource, Route
@@ -19,6 +19,8 @@ from gateway.resources.accounts import (
     create_child,
     delete_account,
     descendants_query,
+    forget_cached,
+    fresh_account,
     new_api_key,
     patch_account,
     read_account,
@@ -30,6 +32,11 @@ from gateway.resources.accounts import (
 def _account(ctx: Context) -> Doc:
     assert ctx.account is not None
     return ctx.account
+
+
+async def _account_to_change(ctx: Context) -> Doc:
+    assert ctx.account_id is not None
+    return await fresh_account(ctx, ctx.account_id)
 
 
 def descendants_row(doc: Doc) -> Doc:
@@ -95,7 +102,7 @@ async def read_api_key(ctx: Context) -> Reply:
 async def regenerate_api_key(ctx: Context) -> Reply:
     """A new API key; the old one stops working."""
     _require_admin(ctx)
-    account = _account(ctx)
+    account = await _account_to_change(ctx)
     saved = await save(
         ctx, ACCOUNT_DOCS, public(account), {**account, "pvt_api_key": new_api_key()}
     )
@@ -104,11 +111,13 @@ async def regenerate_api_key(ctx: Context) -> Reply:
 
 async def move(ctx: Context) -> Reply:
     """Re-parent the account and its subtree (master only)."""
-    account = _account(ctx)
+    account = await _account_to_change(ctx)
     target_id = ctx.data.get("to") if isinstance(ctx.data, dict) else None
     if not isinstance(target_id, str) or not target_id:
         raise invalid("to", "required", "Field is required but missing", value="to")
-    target = await resolve_account(ctx.store, target_id)
+    if len(target_id) != 32:
+        raise BadAccountId(target_id)
+    target = await fresh_account(ctx, target_id)
     if target["id"] == account["id"] or account["id"] in target.get("pvt_tree", []):
         raise invalid("to", "invalid", "Cannot move an account under itself", cause=target_id)
     old_tree: list[str] = account.get("pvt_tree", [])
@@ -135,6 +144,7 @@ async def move(ctx: Context) -> Reply:
         saved = await save(ctx, ACCOUNT_DOCS, public(doc), moved)
         if doc["id"] == account["id"]:
             result = saved
+    forget_cached(ctx, [*old_tree, *new_tree])
     await ctx.store.update_many(
         ACCOUNTS, {"id": {"$in": old_tree}}, {"$inc": {"pvt_descendants_count": -weight}}
     )
@@ -145,7 +155,7 @@ async def move(ctx: Context) -> Reply:
 
 
 async def _set_reseller(ctx: Context, status: bool) -> Reply:
-    account = _account(ctx)
+    account = await _account_to_change(ctx)
     if account.get("pvt_descendants_count", 0):
         raise AccountHasDescendants()
     saved = await save(ctx, ACCOUNT_DOCS, public(account), {**account, "pvt_reseller": status})

@@ -10,9 +10,15 @@ from gateway.auth.tree import ACCOUNTS
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.crud import document_handlers
 from gateway.crossbar.documents import Doc, Documents, Listing, UniqueRule
-from gateway.crossbar.errors import AccountHasDescendants, Forbidden, MethodNotAllowed, invalid
+from gateway.crossbar.errors import (
+    AccountHasDescendants,
+    Forbidden,
+    MethodNotAllowed,
+    NotFound,
+    invalid,
+)
 from gateway.crossbar.write import request_data, save
-from gateway.keys import RESOURCES, TOKENS
+from gateway.keys import ACCOUNT_CACHE, RESOURCES, TOKENS
 from schemas.accounts import AccountSchema
 
 DERIVED = (
@@ -110,6 +116,16 @@ async def account_fields(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
     return doc
 
 
+def forget_cached(ctx: Context, account_ids: list[str]) -> None:
+    """These accounts changed: this instance reads them afresh from now on."""
+    ctx.app[ACCOUNT_CACHE].forget(account_ids)
+
+
+async def forget_saved(ctx: Context, saved: Doc, old: Doc | None) -> None:
+    """The saved account and its ancestors (their counts) are stale in this instance's cache."""
+    forget_cached(ctx, [saved["id"], *saved.get("pvt_tree", [])])
+
+
 async def count_descendant(ctx: Context, saved: Doc, old: Doc | None) -> None:
     """Every ancestor counts one more descendant."""
     if old is None and saved.get("pvt_tree"):
@@ -128,6 +144,7 @@ async def refuse_with_children(ctx: Context, doc: Doc) -> None:
 
 async def drop_account_data(ctx: Context, doc: Doc) -> None:
     """Ancestors count one less; the account's documents, files and sessions go with it."""
+    forget_cached(ctx, [doc["id"], *doc.get("pvt_tree", [])])
     if doc.get("pvt_tree"):
         await ctx.store.update_many(
             ACCOUNTS, {"id": {"$in": doc["pvt_tree"]}}, {"$inc": {"pvt_descendants_count": -1}}
@@ -203,7 +220,7 @@ ACCOUNT_DOCS = Documents(
         ),
     ),
     before_save=(account_fields,),
-    after_save=(count_descendant,),
+    after_save=(count_descendant, forget_saved),
     before_delete=(refuse_with_children,),
     after_delete=(drop_account_data,),
     present=present,
@@ -213,13 +230,21 @@ ACCOUNT_DOCS = Documents(
 _crud = document_handlers(ACCOUNT_DOCS)
 
 
+async def fresh_account(ctx: Context, account_id: str) -> Doc:
+    """The account as stored now: a change to it must not start from a cached copy."""
+    account = await ctx.store.get(ACCOUNTS, account_id)
+    if account is None:
+        raise NotFound(account_id)
+    return account
+
+
 async def create_child(ctx: Context) -> Reply:
     """PUT /accounts[/{parent}]: a child of the path's account, else of the caller's."""
-    if ctx.account is None:
-        assert ctx.identity is not None
-        ctx.account = await ctx.store.get(ACCOUNTS, ctx.identity.account_id)
-        if ctx.account is None:
-            raise Forbidden()
+    assert ctx.identity is not None
+    parent = await ctx.store.get(ACCOUNTS, ctx.account_id or ctx.identity.account_id)
+    if parent is None:
+        raise Forbidden() if ctx.account_id is None else NotFound(ctx.account_id)
+    ctx.account = parent
     saved = await save(ctx, ACCOUNT_DOCS, request_data(ctx), None)
     return Reply(ACCOUNT_DOCS.show(ctx, saved), status=201, revision=saved["_rev"])
 

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from gateway.app import create_app
 from gateway.settings import Settings
 from gateway.store import Store
-from tests.conftest import MASTER_PASSWORD, Tree, login, md5_credentials
+from tests.conftest import MASTER_PASSWORD, Tree, login, make_tree, md5_credentials
 
 
 async def second_instance(aiohttp_client: Any, settings: Settings, store: Store) -> Any:
@@ -20,12 +20,13 @@ async def second_instance(aiohttp_client: Any, settings: Settings, store: Store)
 
 
 async def test_a_token_from_one_instance_works_on_another_until_revoked(
-    client: TestClient[Any, Any],
-    tree: Tree,
-    aiohttp_client: Any,
-    settings: Settings,
-    store: Store,
+    aiohttp_client: Any, settings: Settings, store: Store
 ) -> None:
+    # With the in-process caches off, a revocation holds on every instance at once; with them
+    # on, within their lifetime (tests/resources/test_auth_caches.py).
+    settings = dataclasses.replace(settings, cache_ttl_ms=0)
+    client = await second_instance(aiohttp_client, settings, store)
+    tree = await make_tree(client.app)
     other = await second_instance(aiohttp_client, settings, store)
     token = await login(client, "admin", MASTER_PASSWORD, "Master")
     headers = {"X-Auth-Token": token}

@@ -1,0 +1,77 @@
+"""A small in-process cache with a short lifetime and bounds on entries and bytes.
+
+Another instance's writes reach this one only when an entry expires, so the lifetime is the
+bound on cross-instance staleness (README); this instance's own writes drop entries at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+Key = TypeVar("Key")
+Value = TypeVar("Value")
+
+
+@dataclass(frozen=True)
+class CacheLimits:
+    """Lifetime in seconds (0 turns caching off), most entries, most bytes."""
+
+    ttl: float
+    entries: int
+    bytes: int
+
+
+class TtlCache(Generic[Key, Value]):
+    """Least recently used entries go first once a bound is reached."""
+
+    def __init__(self, limits: CacheLimits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits
+        self.clock = clock
+        self._entries: OrderedDict[Key, tuple[float, int, Value]] = OrderedDict()
+        self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def size(self) -> int:
+        """Bytes held, as estimated by the callers of put."""
+        return self._bytes
+
+    def get(self, key: Key) -> Value | None:
+        """The live value under `key`, or None."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= self.clock():
+            self.drop(key)
+            return None
+        self._entries.move_to_end(key)
+        return entry[2]
+
+    def put(self, key: Key, value: Value, size: int) -> None:
+        """Keep `value` for the lifetime; too large a value is not kept."""
+        limits = self.limits
+        if limits.ttl <= 0 or size > limits.bytes // 16:
+            return
+        self.drop(key)
+        self._entries[key] = (self.clock() + limits.ttl, size, value)
+        self._bytes += size
+        while len(self._entries) > limits.entries or self._bytes > limits.bytes:
+            _, (_, dropped, _) = self._entries.popitem(last=False)
+            self._bytes -= dropped
+
+    def drop(self, key: Key) -> None:
+        """Forget one entry."""
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= entry[1]
+
+    def drop_where(self, matches: Callable[[Value], bool]) -> None:
+        """Forget every entry whose value matches (a scan: for rare events only)."""
+        for key in [key for key, entry in self._entries.items() if matches(entry[2])]:
+            self.drop(key)
