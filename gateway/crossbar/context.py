@@ -61,6 +61,7 @@ class Context:
     parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     accept: str = "application/json"
     allowed: list[str] = field(default_factory=list)
+    timings: list[tuple[str, float]] | None = None
 
     @property
     def settings(self) -> Settings:

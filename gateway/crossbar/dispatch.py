@@ -26,8 +26,9 @@ from gateway.crossbar.errors import (
 )
 from gateway.crossbar.render import render_error, render_preflight, render_reply
 from gateway.crossbar.resource import Handler, Resource, Route
+from gateway.crossbar.timing import timed
 from gateway.crossbar.tokenizer import Noun, tokenize
-from gateway.keys import ACCOUNT_CACHE, RESOURCES, TOKENS
+from gateway.keys import ACCOUNT_CACHE, RESOURCES, SETTINGS, TOKENS
 from gateway.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -55,12 +56,15 @@ async def api(request: web.Request) -> web.StreamResponse:
         request=request,
         request_id=request_id_of(request),
         verb=request.method.upper(),
+        timings=[] if request.app[SETTINGS].server_timing else None,
     )
     try:
-        handler = await _prepare(ctx)
+        with timed(ctx, "prepare"):
+            handler = await _prepare(ctx)
         if handler is None:
             return render_preflight(ctx)
-        reply: Reply = await handler(ctx)
+        with timed(ctx, "handler"):
+            reply: Reply = await handler(ctx)
         return render_reply(ctx, reply)
     except ApiError as err:
         return render_error(ctx, err)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import socket
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ from aiohttp import web
 
 from gateway.crossbar.context import Reply
 from gateway.crossbar.errors import ApiError
+from gateway.crossbar.jsonout import encode
 
 # Kazoo 4.3 release string; clients only display it.
 KAZOO_VERSION = "4.3.142"
@@ -56,10 +56,7 @@ def json_response(
     body: dict[str, Any], status: int, headers: dict[str, str], pretty: bool = False
 ) -> web.Response:
     """A JSON body with `Content-Type: application/json` exactly (no charset)."""
-    text = json.dumps(
-        body, indent=2 if pretty else None, separators=None if pretty else (",", ":")
-    )
-    response = web.Response(body=text.encode(), status=status, headers=headers)
+    response = web.Response(body=encode(body, pretty=pretty), status=status, headers=headers)
     response.headers["Content-Type"] = JSON
     return response
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 
 from aiohttp import web
@@ -20,6 +19,8 @@ from gateway.crossbar.envelope import (
     success_body,
 )
 from gateway.crossbar.errors import ApiError, EmptyError, MethodNotAllowed
+from gateway.crossbar.jsonout import encode
+from gateway.crossbar.timing import server_timing
 
 DEFAULT_METHODS = ("GET", "PUT", "POST", "PATCH", "DELETE")
 
@@ -32,6 +33,8 @@ def _base_headers(ctx: Context, cors: bool, methods: Iterable[str]) -> dict[str,
     headers = {"X-Request-ID": ctx.request_id}
     if cors:
         headers.update(cors_headers(methods))
+    if ctx.timings:
+        headers["Server-Timing"] = server_timing(ctx.timings)
     return headers
 
 
@@ -49,7 +52,7 @@ def render_reply(ctx: Context, reply: Reply) -> web.StreamResponse:
         response.headers["Content-Type"] = CSV
         return response
     if reply.revision is None and isinstance(reply.data, list):
-        reply.revision = hashlib.md5(json.dumps(reply.data, sort_keys=True).encode()).hexdigest()
+        reply.revision = hashlib.md5(encode(reply.data, sort_keys=True)).hexdigest()
         headers.setdefault("ETag", f'"{reply.revision}"')
         if ctx.verb == "GET" and ctx.header("If-None-Match") == headers["ETag"]:
             return web.Response(status=304, headers=headers)

@@ -11,6 +11,7 @@ from gateway.crossbar.context import Context
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import DatastoreConflict, EmptyError, InvalidData, NotFound, invalid
 from gateway.crossbar.merge import is_private, public
+from gateway.crossbar.timing import step_name, timed
 from gateway.crossbar.validation import load
 from gateway.store import Conflict, DuplicateValue
 from gateway.store.ids import new_id
@@ -62,36 +63,25 @@ async def save(
     ctx: Context, docs: Documents, data: Doc, old: Doc | None, *, create_id: str | None = None
 ) -> Doc:
     """Validate `data` and store it as a new document (id `create_id` if given) or over `old`."""
-    doc = load(docs.schema, data)
+    with timed(ctx, "validate"):
+        doc = load(docs.schema, data)
     doc_id = (create_id or _requested_id(ctx)) if old is None else old["id"]
     doc["id"] = doc_id
     for hook in docs.before_save:
-        doc = await hook(ctx, doc, old)
-    now = gregorian_now()
-    if old is None:
-        stored: dict[str, Any] = {
-            **doc,
-            "id": doc_id,
-            "pvt_type": docs.kind,
-            "pvt_created": now,
-        }
-        stored.setdefault("pvt_account_id", ctx.account_id)
-    else:
-        kept = {k: v for k, v in old.items() if is_private(k)}
-        stored = {**kept, **doc, "id": doc_id}
-    # A hook sets a private key to None to remove it.
-    stored = {k: v for k, v in stored.items() if not (k.startswith("pvt_") and v is None)}
-    stored["pvt_modified"] = now
-    stamp_listing_keys(docs, stored)
+        with timed(ctx, step_name(hook)):
+            doc = await hook(ctx, doc, old)
+    stored = _stamped(ctx, docs, {**doc, "id": doc_id}, old)
     taken: list[str] = []
     try:
-        for claim in docs.claims:
-            taken += await acquire(ctx, docs.kind, claim, stored, old)
-        saved = await (
-            ctx.store.insert(docs.kind, stored)
-            if old is None
-            else ctx.store.replace(docs.kind, stored)
-        )
+        with timed(ctx, "claims"):
+            for claim in docs.claims:
+                taken += await acquire(ctx, docs.kind, claim, stored, old)
+        with timed(ctx, "store"):
+            saved = await (
+                ctx.store.insert(docs.kind, stored)
+                if old is None
+                else ctx.store.replace(docs.kind, stored)
+            )
     except DuplicateValue as dup:
         await release_keys(ctx, taken)
         raise _unique_error(docs, dup.index, stored) from None
@@ -102,11 +92,33 @@ async def save(
         await release_keys(ctx, taken)
         raise
     if old is not None:
-        for claim in docs.claims:
-            await release(ctx, claim, old, saved)
+        with timed(ctx, "release_claims"):
+            for claim in docs.claims:
+                await release(ctx, claim, old, saved)
     for after in docs.after_save:
-        await after(ctx, saved, old)
+        with timed(ctx, step_name(after)):
+            await after(ctx, saved, old)
     return saved
+
+
+def _stamped(ctx: Context, docs: Documents, doc: Doc, old: Doc | None) -> Doc:
+    """The document as stored: private fields kept or set, timestamps, listing keys."""
+    now = gregorian_now()
+    if old is None:
+        stored: dict[str, Any] = {
+            **doc,
+            "pvt_type": docs.kind,
+            "pvt_created": now,
+        }
+        stored.setdefault("pvt_account_id", ctx.account_id)
+    else:
+        kept = {k: v for k, v in old.items() if is_private(k)}
+        stored = {**kept, **doc}
+    # A hook sets a private key to None to remove it.
+    stored = {k: v for k, v in stored.items() if not (k.startswith("pvt_") and v is None)}
+    stored["pvt_modified"] = now
+    stamp_listing_keys(docs, stored)
+    return stored
 
 
 async def remove(ctx: Context, docs: Documents, doc: Doc) -> None:
