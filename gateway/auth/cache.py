@@ -6,11 +6,12 @@ bound on cross-instance staleness (README); this instance's own writes drop entr
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 Key = TypeVar("Key")
 Value = TypeVar("Value")
@@ -33,6 +34,8 @@ class TtlCache(Generic[Key, Value]):
         self.clock = clock
         self._entries: OrderedDict[Key, tuple[float, int, Value]] = OrderedDict()
         self._bytes = 0
+        self._loading: dict[Key, asyncio.Future[Value | None]] = {}
+        self._drops = 0
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -48,17 +51,50 @@ class TtlCache(Generic[Key, Value]):
         if entry is None:
             return None
         if entry[0] <= self.clock():
-            self.drop(key)
+            self._discard(key)
             return None
         self._entries.move_to_end(key)
         return entry[2]
+
+    async def get_or_load(
+        self, key: Key, load: Callable[[], Awaitable[Value | None]], size: Callable[[Value], int]
+    ) -> Value | None:
+        """The cached value, else `load()`'s, loaded once however many requests wait for it.
+
+        The load runs as its own task, so a request that goes away cancels none of the others.
+        """
+        value = self.get(key)
+        if value is not None:
+            return value
+        task = self._loading.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._load(key, load, size, self._drops))
+            task.add_done_callback(_retrieve)
+            self._loading[key] = task
+        return await asyncio.shield(task)
+
+    async def _load(
+        self,
+        key: Key,
+        load: Callable[[], Awaitable[Value | None]],
+        size: Callable[[Value], int],
+        drops: int,
+    ) -> Value | None:
+        try:
+            value = await load()
+        finally:
+            del self._loading[key]
+        # A drop while loading means this instance changed the data: do not keep the old read.
+        if value is not None and drops == self._drops:
+            self.put(key, value, size(value))
+        return value
 
     def put(self, key: Key, value: Value, size: int) -> None:
         """Keep `value` for the lifetime; too large a value is not kept."""
         limits = self.limits
         if limits.ttl <= 0 or size > limits.bytes // 16:
             return
-        self.drop(key)
+        self._discard(key)
         self._entries[key] = (self.clock() + limits.ttl, size, value)
         self._bytes += size
         while len(self._entries) > limits.entries or self._bytes > limits.bytes:
@@ -66,12 +102,23 @@ class TtlCache(Generic[Key, Value]):
             self._bytes -= dropped
 
     def drop(self, key: Key) -> None:
-        """Forget one entry."""
+        """Forget one entry: its data changed."""
+        self._drops += 1
+        self._discard(key)
+
+    def _discard(self, key: Key) -> None:
         entry = self._entries.pop(key, None)
         if entry is not None:
             self._bytes -= entry[1]
 
     def drop_where(self, matches: Callable[[Value], bool]) -> None:
         """Forget every entry whose value matches (a scan: for rare events only)."""
+        self._drops += 1
         for key in [key for key, entry in self._entries.items() if matches(entry[2])]:
-            self.drop(key)
+            self._discard(key)
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    """Mark a load's failure as seen; whoever awaited it got the error."""
+    if not task.cancelled():
+        task.exception()

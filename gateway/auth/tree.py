@@ -13,6 +13,8 @@ from gateway.store import Store
 
 ACCOUNTS = "accounts"
 Account = dict[str, Any]
+# A cached account takes about 1.5 times its JSON size in memory (measured with tracemalloc).
+_MEMORY_PER_JSON_BYTE = 1.5
 
 
 class AccountCache:
@@ -24,17 +26,18 @@ class AccountCache:
 
     async def get(self, account_id: str) -> Account | None:
         """The account (possibly as it was up to the cache lifetime ago), or None."""
-        account = self.entries.get(account_id)
-        if account is None:
-            account = await self.store.get(ACCOUNTS, account_id)
-            if account is not None:
-                self.entries.put(account_id, account, len(orjson.dumps(account)))
-        return account
+        return await self.entries.get_or_load(
+            account_id, lambda: self.store.get(ACCOUNTS, account_id), _size
+        )
 
     def forget(self, account_ids: Iterable[str]) -> None:
         """This instance changed these accounts: read them afresh next time."""
         for account_id in account_ids:
             self.entries.drop(account_id)
+
+
+def _size(account: Account) -> int:
+    return int(len(orjson.dumps(account)) * _MEMORY_PER_JSON_BYTE)
 
 
 async def resolve_account(accounts: AccountCache, account_id: str) -> Account:
