@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError
 
 from gateway.crossbar.errors import InvalidData
+from schemas.fields import instance_of
 
 
 def kazoo_errors(messages: Any, prefix: str = "") -> dict[str, dict[str, Any]]:
@@ -39,7 +40,7 @@ def kazoo_errors(messages: Any, prefix: str = "") -> dict[str, dict[str, Any]]:
 def load(schema: type[Schema], data: dict[str, Any]) -> dict[str, Any]:
     """Load `data` with `schema`; raise InvalidData in Kazoo's shape."""
     try:
-        loaded: dict[str, Any] = schema().load(data)
+        loaded: dict[str, Any] = instance_of(schema).load(data)
     except ValidationError as err:
         raise InvalidData(kazoo_errors(err.messages)) from None
     return loaded
