@@ -67,53 +67,47 @@ def test_drop_where_forgets_matching_entries() -> None:
     assert (kept.get("a1"), kept.get("a2"), kept.get("b1")) == (None, None, "b")
 
 
+class GatedLoad:
+    """A load that answers `value` once released, counting its calls."""
+
+    def __init__(self, value: str) -> None:
+        self.value, self.calls, self.release = value, 0, asyncio.Event()
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        await self.release.wait()
+        return self.value
+
+
 async def test_concurrent_misses_load_once() -> None:
     kept, _ = cache()
-    loads = 0
-    release = asyncio.Event()
-
-    async def load() -> str:
-        nonlocal loads
-        loads += 1
-        await release.wait()
-        return "v"
-
+    load = GatedLoad("v")
     waiting = [asyncio.ensure_future(kept.get_or_load("k", load, len)) for _ in range(5)]
     await asyncio.sleep(0)
-    release.set()
+    load.release.set()
     assert await asyncio.gather(*waiting) == ["v"] * 5
-    assert loads == 1 and kept.get("k") == "v"
+    assert load.calls == 1 and kept.get("k") == "v"
 
 
 async def test_a_drop_during_a_load_keeps_the_old_read_out_of_the_cache() -> None:
     kept, _ = cache()
-    release = asyncio.Event()
-
-    async def load() -> str:
-        await release.wait()
-        return "read before the change"
-
+    load = GatedLoad("read before the change")
     waiting = asyncio.ensure_future(kept.get_or_load("k", load, len))
     await asyncio.sleep(0)
     kept.drop("k")
-    release.set()
+    load.release.set()
     assert await waiting == "read before the change"
     assert kept.get("k") is None
 
 
 async def test_a_cancelled_waiter_does_not_cancel_the_load_for_the_others() -> None:
     kept, _ = cache()
-    release = asyncio.Event()
-
-    async def load() -> str:
-        await release.wait()
-        return "v"
-
+    load = GatedLoad("v")
     first = asyncio.ensure_future(kept.get_or_load("k", load, len))
     second = asyncio.ensure_future(kept.get_or_load("k", load, len))
     await asyncio.sleep(0)
     first.cancel()
-    release.set()
+    load.release.set()
     assert await second == "v"
     with pytest.raises(asyncio.CancelledError):
         await first
