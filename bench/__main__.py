@@ -125,6 +125,11 @@ class Bench:
         result = run.result
         rate = f"{result.rps:8.1f} req/s  {result.requests}/{result.sent} in {run.seconds} s"
         other = f"core 0 other {run.other_pct:.0f}%"
+        if len(run.attempts) > 1:
+            tried = ", ".join(f"{k} in {s} s, other {o:.0f}%" for s, k, o in run.attempts[:-1])
+            other += f"  (too few before: {tried})"
+            note = f"{case.name} round {n} ran {run.seconds} s; too few before: {tried}."
+            self.notes.append(note)
         print(f"  round {n} {case.name:<14} {rate}  {cpu}  {other}  {state}", flush=True)
         return run
 

@@ -31,6 +31,7 @@ class Run:
     drain_s: float = 0.0
     seconds: int = 0
     other_pct: float = 0.0
+    attempts: list[tuple[int, int, float]] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -66,7 +67,7 @@ def _once(case: Case, base: str, watched: dict[str, int], seconds: int, script: 
     run.drain_s = settle(pids)
     after = {name: cpu_seconds(pid) for name, pid in watched.items()}
     ours = sum(after.values()) - sum(before.values())
-    run.other_pct = 100 * (core_busy() - busy - ours) / (time.monotonic() - began)
+    run.other_pct = max(0.0, 100 * (core_busy() - busy - ours) / (time.monotonic() - began))
     sent = max(result.sent, result.requests)
     if sent:
         run.cpu_us = {n: (after[n] - before[n]) * 1e6 / sent for n in watched}
@@ -87,14 +88,15 @@ def measure(
     if warmup:
         wrk.run(base, case.request, warmup, script)
         settle(list(watched.values()))
-    length = seconds
+    length, attempts = seconds, []
     while True:
         run = _once(case, base, watched, length, script)
+        attempts.append((length, run.result.requests, run.other_pct))
         few = run.result.requests < MIN_COMPLETED
         if not few or length >= seconds * MAX_STRETCH or run.result.non_2xx:
             break
         length *= 2
-    run.round = number
+    run.round, run.attempts = number, attempts
     if not run.result.requests:
         run.problems.append(f"no request completed in {length} s")
     return run
