@@ -4,8 +4,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+BENCH_QUICK ?=
 
-.PHONY: help install run test lint fmt
+.PHONY: help install run test lint fmt bench
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -29,6 +30,10 @@ lint: $(STAMP) ## ruff check, ruff format --check, mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+bench: $(STAMP) ## benchmark against a bare server into docs/performance.md (BENCH_QUICK=1: short)
+	@command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y wrk)
+	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python -m bench
 
 fmt: $(STAMP) ## format the code
 	$(BIN)/ruff check --fix .
