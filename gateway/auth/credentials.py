@@ -12,10 +12,26 @@ from gateway.auth.passwords import bucket, matches
 from gateway.auth.throttle import record_failure, refuse_if_throttled
 from gateway.auth.tree import ACCOUNTS
 from gateway.crossbar.context import Context
+from gateway.crossbar.documents import Listing
 from gateway.crossbar.errors import Unauthorized
 from gateway.keys import TOKENS
 
 USERS = "users"
+
+
+def _login_listing(method: str) -> Listing:
+    """Enabled users of an account by their credential tag: a login reads a few candidates."""
+
+    def scope_of(doc: dict[str, Any]) -> str | None:
+        tag = doc.get(f"pvt_{method}_bucket")
+        if tag is None or doc.get("enabled") is not True:
+            return None
+        return f"{doc.get('pvt_account_id')}/{tag}"
+
+    return Listing(f"pvt_by_{method}_login", scope_of)
+
+
+LOGIN_LISTINGS = {method: _login_listing(method) for method in ("md5", "sha")}
 
 
 def client_address(ctx: Context) -> str:
@@ -77,20 +93,20 @@ async def user_with_digest(
     ctx: Context, account_id: str, digest: str, method: str
 ) -> dict[str, Any] | None:
     """The enabled user of `account_id` whose credentials give `digest` (md5 or sha)."""
-    login_secret = ctx.app[TOKENS].login_secret
+    tag = bucket(ctx.app[TOKENS].login_secret, account_id, digest)
+    listing = LOGIN_LISTINGS[method]
     candidates = await ctx.store.find(
-        USERS,
-        {
-            "pvt_account_id": account_id,
-            f"pvt_{method}_bucket": bucket(login_secret, account_id, digest),
-            "enabled": True,
-        },
+        USERS, {listing.field: Listing.bounds(f"{account_id}/{tag}")}, limit=_MOST_CANDIDATES
     )
     for user in candidates:
         hashed = user.get(f"pvt_{method}_hash")
         if hashed and await matches(digest, hashed):
             return user
     return None
+
+
+# 4,096 tags per account: even 100,000 users give about 25 candidates.
+_MOST_CANDIDATES = 1000
 
 
 def _md5_of_clear(secret: str) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 
+from gateway.auth.credentials import LOGIN_LISTINGS
 from gateway.auth.passwords import CREDENTIAL_FIELDS, stored_credentials
 from gateway.crossbar.binary import UPLOAD_TYPES
 from gateway.crossbar.context import Context
 from gateway.crossbar.crud import document_resource
-from gateway.crossbar.documents import Doc, Documents, UniqueRule
+from gateway.crossbar.documents import BY_ACCOUNT, Doc, Documents, UniqueRule
 from gateway.crossbar.errors import Forbidden, invalid
 from gateway.crossbar.resource import ID, JSON_TYPES, Route
 from gateway.crossbar.write import load_scoped
@@ -163,6 +164,7 @@ USER_DOCS = Documents(
     after_delete=(end_sessions,),
     hidden=frozenset({"password"}),
     present=_drop_nulls,
+    listings=(BY_ACCOUNT, *LOGIN_LISTINGS.values()),
 )
 
 USERS_RESOURCE = document_resource(

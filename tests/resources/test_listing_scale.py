@@ -12,7 +12,7 @@ from gateway.crossbar.write import stamp_listing_keys
 from gateway.keys import STORE
 from gateway.resources.users import USER_DOCS
 from gateway.store import QueryPlan, Store
-from tests.conftest import Tree
+from tests.conftest import Tree, login
 from tests.resources.clients import Api, at
 
 PER_ACCOUNT = 20_000
@@ -180,3 +180,15 @@ async def test_account_tree_listings_are_one_indexed_key_range(
     mine = [find for find in finds if find[0] == "accounts" and find[2] is not None]
     assert len(mine) == 1, finds
     assert_walks_one_key(mine[0], await plan(app[STORE], mine[0]), key_field)
+
+
+async def test_a_login_reads_its_candidates_through_one_indexed_key(
+    client: Any, tree: Tree, app: web.Application, finds: list[Find]
+) -> None:
+    await login(client, "customer-admin", "customer-secret", "Customer One")
+    lookups = [find for find in finds if find[0] == "users"]
+    assert len(lookups) == 1, finds
+    _, query, _, _, limit = lookups[0]
+    assert list(query) == ["pvt_by_md5_login"]
+    found = await app[STORE].explain("users", query, sort="pvt_by_md5_login", limit=limit)
+    assert found.index == "pvt_by_md5_login", found
