@@ -35,7 +35,7 @@ class Settings:
     cache_ttl_ms: int = 1000
     cache_entries: int = 10_000
     cache_bytes: int = 16_000_000
-    access_log: bool = True
+    access_log: bool = False
     server_timing: bool = False
 
     @classmethod
@@ -65,7 +65,7 @@ class Settings:
             cache_ttl_ms=_int(env, "GATEWAY_CACHE_TTL_MS", 1000, 0, 60_000),
             cache_entries=_int(env, "GATEWAY_CACHE_ENTRIES", 10_000, 1, 1_000_000),
             cache_bytes=_int(env, "GATEWAY_CACHE_BYTES", 16_000_000, 65_536, 1 << 31),
-            access_log=_flag(env, "GATEWAY_ACCESS_LOG", True),
+            access_log=_flag(env, "GATEWAY_ACCESS_LOG"),
             server_timing=_flag(env, "GATEWAY_SERVER_TIMING"),
             trusted_proxies=frozenset(
                 p.strip() for p in get("GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip()
@@ -86,8 +86,8 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
-def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
-    raw = (env.get(name) or str(default)).lower()
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = (env.get(name) or "false").lower()
     if raw not in ("true", "false"):
         raise SettingsError(f"{name} must be true or false, got {raw!r}")
     return raw == "true"

@@ -28,6 +28,26 @@ def test_settings_defaults_and_overrides() -> None:
     assert settings.data_dir == "memory"
     assert settings.mongo_url is None
     assert settings.token_ttl == 3600
+    assert (settings.cache_ttl_ms, settings.cache_entries, settings.cache_bytes) == (
+        1000,
+        10_000,
+        16_000_000,
+    )
+    assert (settings.access_log, settings.server_timing) == (False, False)
+
+
+def test_cache_log_and_timing_settings_are_read() -> None:
+    settings = Settings.from_env(
+        {
+            "GATEWAY_CACHE_TTL_MS": "0",
+            "GATEWAY_CACHE_ENTRIES": "5",
+            "GATEWAY_CACHE_BYTES": "70000",
+            "GATEWAY_ACCESS_LOG": "true",
+            "GATEWAY_SERVER_TIMING": "TRUE",
+        }
+    )
+    assert (settings.cache_ttl_ms, settings.cache_entries, settings.cache_bytes) == (0, 5, 70_000)
+    assert (settings.access_log, settings.server_timing) == (True, True)
 
 
 @pytest.mark.parametrize(
@@ -37,6 +57,9 @@ def test_settings_defaults_and_overrides() -> None:
         ({"GATEWAY_PAGE_SIZE_MAX": "0"}, "GATEWAY_PAGE_SIZE_MAX"),
         ({"GATEWAY_SECRET_KEY": "short"}, "GATEWAY_SECRET_KEY"),
         ({"GATEWAY_MONGO_DATABASE": "a b"}, "GATEWAY_MONGO_DATABASE"),
+        ({"GATEWAY_CACHE_TTL_MS": "60001"}, "GATEWAY_CACHE_TTL_MS"),
+        ({"GATEWAY_CACHE_BYTES": "1000"}, "GATEWAY_CACHE_BYTES"),
+        ({"GATEWAY_ACCESS_LOG": "yes"}, "GATEWAY_ACCESS_LOG"),
     ],
 )
 def test_invalid_setting_names_itself_in_one_line(env: dict[str, str], named: str) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import socket
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from aiohttp import web
@@ -26,9 +28,14 @@ ALLOW_HEADERS = (
 EXPOSE_HEADERS = "content-type, x-auth-token, x-request-id, x-kazoo-cluster-id, location, etag"
 
 
+@lru_cache(maxsize=4)
+def _iso_second(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def timestamp() -> str:
-    """Server time, ISO-8601 UTC with Z, second precision."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Server time, ISO-8601 UTC with Z, second precision (formatted once a second)."""
+    return _iso_second(int(time.time()))
 
 
 def is_cors(request: web.Request) -> bool:
