@@ -1,7 +1,8 @@
 """The one store: MongoDB (or the embedded nx-27017 server) through AsyncMongoClient."""
 
 from gateway.store.errors import Conflict, DuplicateValue, StoreUnavailable
-from gateway.store.store import SYSTEM, Index, QueryPlan, Store
+from gateway.store.plans import QueryPlan
+from gateway.store.store import SYSTEM, Index, Store
 
 __all__ = [
     "Conflict",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,7 +19,9 @@ from pymongo.errors import (
 
 from gateway.store.errors import Conflict, DuplicateValue, StoreUnavailable
 from gateway.store.files import Files
+from gateway.store.finds import find_bounded
 from gateway.store.ids import new_id, next_revision
+from gateway.store.plans import QueryPlan, plan_of
 
 Doc = dict[str, Any]
 Query = Mapping[str, Any]
@@ -53,14 +54,6 @@ def _from_mongo(doc: Mapping[str, Any]) -> Doc:
     out = dict(doc)
     out["id"] = out.pop("_id")
     return out
-
-
-@dataclass(frozen=True)
-class QueryPlan:
-    """How the database answers a find: the index it walks and what it reads, where it says."""
-
-    index: str | None
-    docs_examined: int | None
 
 
 class Store:
@@ -100,8 +93,10 @@ class Store:
 
     async def get(self, kind: str, doc_id: str) -> Doc | None:
         """One document by id, or None."""
-        doc = await self._guard(self._kind(kind).find_one({"_id": doc_id}))
-        return None if doc is None else _from_mongo(doc)
+        found = await self._guard(
+            find_bounded(self._db, self._kind(kind), {"_id": doc_id}, None, 1)
+        )
+        return _from_mongo(found[0]) if found else None
 
     async def find_one(self, kind: str, query: Query) -> Doc | None:
         """The first document matching a flat query."""
@@ -118,13 +113,15 @@ class Store:
         limit: int = 0,
     ) -> list[Doc]:
         """Documents matching a flat query, ordered on one field."""
+        if limit:
+            order = {sort: -1 if descending else 1} if sort else None
+            found = find_bounded(self._db, self._kind(kind), _to_mongo(query), order, limit)
+            return [_from_mongo(doc) for doc in await self._guard(found)]
         cursor = self._kind(kind).find(_to_mongo(query))
         if sort:
             cursor = cursor.sort(sort, DESCENDING if descending else ASCENDING)
-        if limit:
-            cursor = cursor.limit(limit)
         try:
-            return [_from_mongo(doc) async for doc in cursor]
+            return [_from_mongo(doc) for doc in await cursor.to_list()]
         except (ConnectionFailure, ServerSelectionTimeoutError) as err:
             raise StoreUnavailable() from err
 
@@ -264,23 +261,6 @@ class Store:
             return await awaitable
         except (ConnectionFailure, ServerSelectionTimeoutError) as err:
             raise StoreUnavailable() from err
-
-
-def plan_of(kind: str, answer: Mapping[str, Any]) -> QueryPlan:
-    """Read MongoDB's explain (IXSCAN stages) or nx-27017's (SQLite's plan lines)."""
-    winning = answer.get("queryPlanner", {}).get("winningPlan")
-    stats = answer.get("executionStats", {})
-    if isinstance(winning, list):
-        # nx-27017 names an index idx_<collection>_<field> and reports no counts.
-        match = re.search(rf"USING (?:COVERING )?INDEX idx_{re.escape(kind)}_(\S+)", str(winning))
-        return QueryPlan(match.group(1) if match else None, None)
-    stage: Any = winning
-    while isinstance(stage, Mapping) and stage.get("stage") != "IXSCAN":
-        stage = stage.get("inputStage")
-    index = None
-    if isinstance(stage, Mapping) and len(stage.get("keyPattern", {})) == 1:
-        index = next(iter(stage["keyPattern"]))
-    return QueryPlan(index, stats.get("totalDocsExamined"))
 
 
 _MISSING = object()

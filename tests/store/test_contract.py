@@ -170,3 +170,12 @@ async def test_counter_counts_within_its_window(store: Store) -> None:
 async def test_expired_counter_reads_as_zero(store: Store) -> None:
     await store.count_in_window("hits", "old", datetime.now(UTC) - timedelta(seconds=5))
     assert await store.counter("hits", "old") == 0
+
+
+async def test_a_bounded_find_past_one_16_mb_batch_returns_every_document(things: Store) -> None:
+    await things.insert_many(
+        KIND, ({"acct": "big", "n": n, "blob": "x" * 1_000_000} for n in range(20))
+    )
+    found = await things.find(KIND, {"acct": "big"}, sort="n", limit=20)
+    assert [doc["n"] for doc in found] == list(range(20))
+    assert (await things.get(KIND, found[0]["id"]) or {})["n"] == 0
