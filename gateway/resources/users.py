@@ -118,23 +118,23 @@ def features(doc: Doc) -> list[str]:
     return found
 
 
+ROW_KEYS = (
+    "id",
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "priv_level",
+    "presence_id",
+    "timezone",
+)
+
+
 def user_row(doc: Doc) -> Doc:
     """A row of the users listing."""
-    row = {
-        key: doc.get(key)
-        for key in (
-            "id",
-            "username",
-            "email",
-            "first_name",
-            "last_name",
-            "priv_level",
-            "presence_id",
-            "timezone",
-        )
-    }
-    row = {key: value for key, value in row.items() if value is not None}
-    row.update(features=features(doc), flags=doc.get("flags", []))
+    row = {key: value for key in ROW_KEYS if (value := doc.get(key)) is not None}
+    row["features"] = features(doc)
+    row["flags"] = doc.get("flags", [])
     return row
 
 
