@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import (
@@ -74,7 +75,8 @@ class Store:
         return collection
 
     async def ensure_indexes(self, indexes: Iterable[Index]) -> None:
-        """Create the declared indexes (idempotent)."""
+        """Create the declared indexes (idempotent): one command per kind, kinds at once."""
+        models: dict[str, list[IndexModel]] = {}
         for index in indexes:
             known = self._indexes.setdefault(index.kind, [])
             if index not in known:
@@ -85,7 +87,12 @@ class Store:
             if index.ttl_seconds is not None:
                 options["expireAfterSeconds"] = index.ttl_seconds
             keys = [(key, ASCENDING) for key in index.fields]
-            await self._guard(self._db[index.kind].create_index(keys, **options))
+            models.setdefault(index.kind, []).append(IndexModel(keys, **options))
+        await self._guard(
+            asyncio.gather(
+                *(self._db[kind].create_indexes(found) for kind, found in models.items())
+            )
+        )
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless the database answers."""
