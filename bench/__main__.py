@@ -53,6 +53,20 @@ def machine() -> str:
     )
 
 
+def code_version() -> str:
+    """The commit measured, marked when the work tree has changes."""
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"{head or 'unknown'}{' with uncommitted changes' if dirty else ''}"
+
+
 def gateway_env(data_dir: Path, password: str) -> dict[str, str]:
     """The environment of the benchmarked gateway: embedded store, cheap bcrypt, timings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_")}
@@ -194,6 +208,7 @@ def write_report(bench: Bench, mode: str, started: datetime) -> bool:
     args = bench.args
     context = [
         f"Machine: {machine()}.",
+        f"Code: {code_version()}.",
         f"Mode: {mode}, {args.rounds} round(s) of {args.seconds} s per run "
         f"(warm-up {args.warmup} s), wrk -t{wrk.THREADS} -c{wrk.CONNECTIONS}.",
         *bench.notes,

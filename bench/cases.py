@@ -72,10 +72,11 @@ def gateway_cases(seeded: Seeded) -> list[Case]:
     patch_ids = seeded.user_ids["bench-1k"]
     if len(patch_ids) < 500:
         raise RuntimeError("patch_1k needs at least 500 distinct users")
+    # A field outside the listing's sort order, so the pages (and the deep cursor) stay put.
     patch = Request(
         "PATCH",
         tuple(users(one_k, f"/{i}") for i in patch_ids),
-        json.dumps({"data": {"first_name": f"Patched{COUNTER}"}}),
+        json.dumps({"data": {"presence_id": f"Patched{COUNTER}"}}),
         token,
     )
     put = Request(
