@@ -33,8 +33,9 @@ def timed(ctx: Context, name: str) -> AbstractContextManager[None]:
 
 
 def step_name(step: Any) -> str:
-    """A hook's name as a Server-Timing token."""
-    return str(getattr(step, "__name__", "step")).replace("<", "").replace(">", "")
+    """A hook's name as a Server-Timing token; a hook made by a factory takes the factory's."""
+    qualified = str(getattr(step, "__qualname__", "step"))
+    return qualified.split(".<locals>.", 1)[0].rsplit(".", 1)[-1]
 
 
 def server_timing(timings: list[tuple[str, float]]) -> str:
