@@ -17,12 +17,18 @@ from aiohttp.log import access_logger
 
 from gateway.app import cache_limits, create_app, prepare_store
 from gateway.auth.tokens import TokenService, shared_secret
+from gateway.calls.key_commands import intake_key_command
 from gateway.keys import RESOURCES, TOKENS
 from gateway.provision import create_master, has_accounts, load_fixtures
 from gateway.settings import Settings, SettingsError
 from gateway.store.connect import open_store
 
 log = logging.getLogger("gateway")
+INTAKE_KEY_COMMANDS = {
+    "create-intake-key": "create",
+    "intake-keys": "list",
+    "revoke-intake-key": "revoke",
+}
 Result = TypeVar("Result")
 
 
@@ -37,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name", help="account name (default GATEWAY_ADMIN_ACCOUNT)")
     create.add_argument("--username", required=True)
     create.add_argument("--password", required=True)
+    key = commands.add_parser("create-intake-key", help="make a key for a switch adapter")
+    key.add_argument("--name", required=True, help="what the key is for")
+    commands.add_parser("intake-keys", help="list the stored intake keys")
+    revoke = commands.add_parser("revoke-intake-key", help="revoke an intake key")
+    revoke.add_argument("id", help="the key's id as listed (12 characters are enough)")
     return parser
 
 
@@ -127,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             run(serve(settings, args.host, args.port, args.fixtures))
             return 0
+        if args.command in INTAKE_KEY_COMMANDS:
+            action = INTAKE_KEY_COMMANDS[args.command]
+            value = str(getattr(args, "name", None) or getattr(args, "id", ""))
+            return run(intake_key_command(settings, action, value))
         name = args.name or settings.admin_account
         return run(create_account_command(settings, name, args.username, args.password))
     except KeyboardInterrupt:

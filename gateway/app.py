@@ -10,9 +10,11 @@ from gateway.auth import throttle, tokens
 from gateway.auth.cache import CacheLimits
 from gateway.auth.tokens import TokenService, shared_secret
 from gateway.auth.tree import AccountCache
+from gateway.calls import intake
+from gateway.calls.keys import IntakeKeys
 from gateway.crossbar.dispatch import api, banner
 from gateway.crossbar.resource import Registry
-from gateway.keys import ACCOUNT_CACHE, RESOURCES, SETTINGS, STORE, TOKENS
+from gateway.keys import ACCOUNT_CACHE, INTAKE_KEYS, RESOURCES, SETTINGS, STORE, TOKENS
 from gateway.migrations import upgrade
 from gateway.provision import bootstrap_master
 from gateway.resources import RESOURCES as ALL_RESOURCES
@@ -23,7 +25,14 @@ from gateway.store import Store
 async def prepare_store(store: Store, registry: Registry) -> None:
     """Upgrade older data, then create every index the resources and the auth layer declare."""
     await upgrade(store, registry.documents())
-    await store.ensure_indexes([*registry.indexes(), *tokens.INDEXES, *throttle.INDEXES])
+    await store.ensure_indexes(
+        [
+            *registry.indexes(),
+            *tokens.INDEXES,
+            *throttle.INDEXES,
+            *intake.INDEXES,
+        ]
+    )
 
 
 def cache_limits(settings: Settings) -> CacheLimits:
@@ -39,6 +48,7 @@ def create_app(settings: Settings, store: Store) -> web.Application:
     app[RESOURCES] = Registry.of(ALL_RESOURCES)
     limits = cache_limits(settings)
     app[ACCOUNT_CACHE] = AccountCache(store, limits)
+    app[INTAKE_KEYS] = IntakeKeys(store, settings.intake_keys, limits)
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         await prepare_store(store, app[RESOURCES])
@@ -48,6 +58,7 @@ def create_app(settings: Settings, store: Store) -> web.Application:
         yield
 
     app.cleanup_ctx.append(services)
+    app.router.add_route("*", "/v2/intake", intake.intake)
     app.router.add_route("*", r"/{version:v\d+}", api)
     app.router.add_route("*", r"/{version:v\d+}/{tail:.*}", api)
     app.router.add_route("*", "/{tail:.*}", banner)

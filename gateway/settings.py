@@ -37,6 +37,8 @@ class Settings:
     cache_bytes: int = 16_000_000
     access_log: bool = False
     server_timing: bool = False
+    intake_keys: frozenset[str] = field(default_factory=frozenset)
+    intake_batch_max: int = 500
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -67,6 +69,8 @@ class Settings:
             cache_bytes=_int(env, "GATEWAY_CACHE_BYTES", 16_000_000, 65_536, 1 << 31),
             access_log=_flag(env, "GATEWAY_ACCESS_LOG"),
             server_timing=_flag(env, "GATEWAY_SERVER_TIMING"),
+            intake_keys=_intake_keys(get("GATEWAY_INTAKE_KEYS", "")),
+            intake_batch_max=_int(env, "GATEWAY_INTAKE_BATCH_MAX", 500, 1, 10_000),
             trusted_proxies=frozenset(
                 p.strip() for p in get("GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
@@ -97,6 +101,13 @@ def _word(value: str, name: str) -> str:
     if not value or not value.replace("_", "").replace("-", "").isalnum():
         raise SettingsError(f"{name} must be letters, digits, '-' or '_', got {value!r}")
     return value
+
+
+def _intake_keys(raw: str) -> frozenset[str]:
+    keys = frozenset(key.strip() for key in raw.split(",") if key.strip())
+    if any(len(key) < 32 for key in keys):
+        raise SettingsError("GATEWAY_INTAKE_KEYS must be keys of at least 32 characters")
+    return keys
 
 
 def _secret(value: str | None) -> str | None:

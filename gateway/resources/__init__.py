@@ -15,6 +15,7 @@ from gateway.resources.media import MEDIA_RESOURCE
 from gateway.resources.menus import MENUS_RESOURCE
 from gateway.resources.phone_numbers import PHONE_NUMBERS_RESOURCE
 from gateway.resources.queues import QUEUES_RESOURCE
+from gateway.resources.registrations import REGISTRATIONS_RESOURCE
 from gateway.resources.schemas import SCHEMAS_RESOURCE
 from gateway.resources.temporal_rules import TEMPORAL_RULES_RESOURCE, TEMPORAL_RULES_SETS_RESOURCE
 from gateway.resources.users import USERS_RESOURCE
@@ -23,6 +24,7 @@ from gateway.resources.webhooks import WEBHOOKS_RESOURCE
 
 RESOURCES = (
     ACCOUNTS_RESOURCE,
+    REGISTRATIONS_RESOURCE,
     USERS_RESOURCE,
     DEVICES_RESOURCE,
     CALLFLOWS_RESOURCE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gateway.calls.registrations import live_registrations
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.crud import document_handlers
 from gateway.crossbar.documents import BY_ACCOUNT, Doc, Documents, Listing
@@ -79,11 +80,15 @@ DEVICE_DOCS = Documents(
 
 
 async def device_status(ctx: Context) -> Reply:
-    """Registered devices of the account.
-
-    Always `[]`: the gateway has no SIP registrar yet, so no device is known to be registered.
-    """
-    return Reply([])
+    """Registered devices of the account, from the registrations the intake reported."""
+    assert ctx.account_id is not None
+    found = await live_registrations(ctx.store, ctx.account_id, ctx.settings.unpaginated_max)
+    devices = {
+        doc["authorizing_id"]: None
+        for doc in found
+        if doc.get("authorizing_type") == "device" and doc.get("authorizing_id")
+    }
+    return Reply([{"device_id": device_id, "registered": True} for device_id in devices])
 
 
 async def device_action(ctx: Context) -> Reply:

@@ -201,6 +201,13 @@ class Store:
             raise Conflict(doc_id)
         return {**stored, "id": doc_id}
 
+    async def upsert(self, kind: str, doc: Doc) -> None:
+        """Write `doc` whole under its id, whether or not one was there (no revision check)."""
+        stored = {key: value for key, value in doc.items() if key != "id"}
+        # The id is written too: nx-27017 gives an upserted document an id of its own otherwise.
+        stored.update(_id=doc["id"], _rev=next_revision(None))
+        await self._guard(self._kind(kind).replace_one({"_id": doc["id"]}, stored, upsert=True))
+
     async def delete(self, kind: str, doc_id: str) -> bool:
         """Delete one document by id; True when it existed."""
         result = await self._guard(self._kind(kind).delete_one({"_id": doc_id}))

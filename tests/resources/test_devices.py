@@ -454,7 +454,7 @@ async def test_delete_is_refused_while_a_callflow_uses_the_device(
 # --- status, sync, notify -----------------------------------------------------------------
 
 
-async def test_status_is_an_empty_list_without_a_registrar(
+async def test_status_is_an_empty_list_while_nothing_is_registered(
     client: Client, tree: Tree, auth_headers: Any
 ) -> None:
     devices = await customer_devices(client, tree, auth_headers)

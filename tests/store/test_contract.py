@@ -179,3 +179,11 @@ async def test_a_bounded_find_past_one_16_mb_batch_returns_every_document(things
     found = await things.find(KIND, {"acct": "big"}, sort="n", limit=20)
     assert [doc["n"] for doc in found] == list(range(20))
     assert (await things.get(KIND, found[0]["id"]) or {})["n"] == 0
+
+
+async def test_upsert_writes_under_the_given_id_and_replaces_whole(things: Store) -> None:
+    await things.upsert(KIND, {"id": "u" * 8, "acct": "a", "n": 1})
+    await things.upsert(KIND, {"id": "u" * 8, "acct": "a", "m": 2})
+    found = await things.find(KIND, {"acct": "a"})
+    assert [(doc["id"], doc.get("n"), doc.get("m")) for doc in found] == [("u" * 8, None, 2)]
+    assert await things.delete(KIND, "u" * 8)

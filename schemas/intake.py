@@ -1,0 +1,34 @@
+"""Events a switch adapter reports through the intake (shape only)."""
+
+from __future__ import annotations
+
+from schemas.fields import Int, OpenSchema, Str
+
+ID_PATTERN = "^[0-9a-f]{32}$"
+# Taken so far; channel, cdr and voicemail events follow.
+EVENT_TYPES = ("registration",)
+# A day: longer than any SIP registrar grants; the registration expires on its own after it.
+MAX_REGISTRATION_EXPIRES = 86_400
+
+
+class IntakeEvent(OpenSchema):
+    """What every event carries: its idempotency key, its type and its account."""
+
+    event_id = Str(required=True, min_length=1, max_length=128)
+    type = Str(required=True, enum=EVENT_TYPES)
+    account_id = Str(required=True, pattern=ID_PATTERN)
+
+
+class RegistrationEvent(IntakeEvent):
+    """A phone registered (for `expires` seconds) or unregistered."""
+
+    action = Str(required=True, enum=("register", "unregister"))
+    username = Str(required=True, min_length=1, max_length=128)
+    realm = Str(required=True, min_length=1, max_length=253)
+    contact = Str(max_length=1024)
+    user_agent = Str(max_length=512)
+    expires = Int(minimum=0, maximum=MAX_REGISTRATION_EXPIRES, load_default=3600)
+    authorizing_id = Str(max_length=64)
+    authorizing_type = Str(max_length=64)
+    owner_id = Str(max_length=64)
+    call_id = Str(max_length=256)
