@@ -60,6 +60,8 @@ def test_cache_log_and_timing_settings_are_read() -> None:
         ({"GATEWAY_CACHE_TTL_MS": "60001"}, "GATEWAY_CACHE_TTL_MS"),
         ({"GATEWAY_CACHE_BYTES": "1000"}, "GATEWAY_CACHE_BYTES"),
         ({"GATEWAY_ACCESS_LOG": "yes"}, "GATEWAY_ACCESS_LOG"),
+        ({"GATEWAY_INTAKE_KEYS": "short"}, "GATEWAY_INTAKE_KEYS"),
+        ({"GATEWAY_INTAKE_BATCH_MAX": "0"}, "GATEWAY_INTAKE_BATCH_MAX"),
     ],
 )
 def test_invalid_setting_names_itself_in_one_line(env: dict[str, str], named: str) -> None:
@@ -186,3 +188,30 @@ def test_create_account_command_makes_a_master_once(
             await client.close()
 
     assert asyncio.run(count()) == 1
+
+
+def test_intake_key_commands_create_list_and_revoke(
+    monkeypatch: pytest.MonkeyPatch, mongo_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = f"cli{secrets.token_hex(4)}"
+    monkeypatch.setenv("GATEWAY_MONGO_URL", mongo_url)
+    monkeypatch.setenv("GATEWAY_MONGO_DATABASE", database)
+    assert main(["create-intake-key", "--name", "edge switch"]) == 0
+    created = capsys.readouterr().out
+    key = created.split(": ", 1)[1].split()[0]
+    assert key.startswith("ik_") and len(key) > 40
+    assert main(["intake-keys"]) == 0
+    listed = capsys.readouterr().out
+    key_id = listed.split()[0]
+    assert "edge switch" in listed and key not in listed and f"id {key_id}" in created
+    assert main(["revoke-intake-key", key_id]) == 0
+    assert main(["revoke-intake-key", key_id]) == 1
+    assert main(["intake-keys"]) == 0
+    assert "edge switch" not in capsys.readouterr().out
+
+    async def drop() -> None:
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url)
+        await client.drop_database(database)
+        await client.close()
+
+    asyncio.run(drop())
