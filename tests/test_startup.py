@@ -166,12 +166,18 @@ async def test_demo_fixtures_load_and_their_logins_work(
     assert len(await store.find("accounts", {})) == 4
 
 
-def test_create_account_command_makes_a_master_once(
-    monkeypatch: pytest.MonkeyPatch, mongo_url: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def cli_database(monkeypatch: pytest.MonkeyPatch, mongo_url: str) -> str:
+    """Point the command line at a database of its own; its name."""
     database = f"cli{secrets.token_hex(4)}"
     monkeypatch.setenv("GATEWAY_MONGO_URL", mongo_url)
     monkeypatch.setenv("GATEWAY_MONGO_DATABASE", database)
+    return database
+
+
+def test_create_account_command_makes_a_master_once(
+    monkeypatch: pytest.MonkeyPatch, mongo_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = cli_database(monkeypatch, mongo_url)
     monkeypatch.setenv("GATEWAY_BCRYPT_ROUNDS", "4")
     args = ["create-account", "--name", "Ops", "--username", "ops", "--password", "pw"]
     assert main(args) == 0
@@ -193,9 +199,7 @@ def test_create_account_command_makes_a_master_once(
 def test_intake_key_commands_create_list_and_revoke(
     monkeypatch: pytest.MonkeyPatch, mongo_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    database = f"cli{secrets.token_hex(4)}"
-    monkeypatch.setenv("GATEWAY_MONGO_URL", mongo_url)
-    monkeypatch.setenv("GATEWAY_MONGO_DATABASE", database)
+    database = cli_database(monkeypatch, mongo_url)
     assert main(["create-intake-key", "--name", "edge switch"]) == 0
     created = capsys.readouterr().out
     key = created.split(": ", 1)[1].split()[0]
