@@ -5,8 +5,8 @@ from __future__ import annotations
 from schemas.fields import Int, OpenSchema, Str
 
 ID_PATTERN = "^[0-9a-f]{32}$"
-# Taken so far; channel, cdr and voicemail events follow.
-EVENT_TYPES = ("registration",)
+# Taken so far; cdr and voicemail events follow.
+EVENT_TYPES = ("registration", "channel")
 # A day: longer than any SIP registrar grants; the registration expires on its own after it.
 MAX_REGISTRATION_EXPIRES = 86_400
 
@@ -32,3 +32,22 @@ class RegistrationEvent(IntakeEvent):
     authorizing_type = Str(max_length=64)
     owner_id = Str(max_length=64)
     call_id = Str(max_length=256)
+
+
+class ChannelEvent(IntakeEvent):
+    """A call leg was created, answered, bridged to another leg, or destroyed."""
+
+    action = Str(required=True, enum=("create", "answer", "bridge", "destroy"))
+    call_id = Str(required=True, min_length=1, max_length=256)
+    direction = Str(enum=("inbound", "outbound"))
+    destination = Str(max_length=256)
+    username = Str(max_length=128)
+    presence_id = Str(max_length=256)
+    owner_id = Str(max_length=64)
+    authorizing_id = Str(max_length=64)
+    authorizing_type = Str(max_length=64)
+    caller_id_number = Str(max_length=128)
+    caller_id_name = Str(max_length=128)
+    callee_id_number = Str(max_length=128)
+    callee_id_name = Str(max_length=128)
+    other_leg = Str(max_length=256)

@@ -14,6 +14,7 @@ from aiohttp import web
 from marshmallow import Schema
 
 from gateway.auth.credentials import token_of
+from gateway.calls.channels import apply_channel
 from gateway.calls.registrations import apply_registration, now
 from gateway.crossbar.body import parse_envelope, read_body
 from gateway.crossbar.context import Context, Reply
@@ -31,7 +32,7 @@ from gateway.crossbar.render import render_error, render_reply
 from gateway.crossbar.validation import load
 from gateway.keys import ACCOUNT_CACHE, INTAKE_KEYS, SETTINGS
 from gateway.store import DuplicateValue, Index, StoreUnavailable
-from schemas.intake import IntakeEvent, RegistrationEvent
+from schemas.intake import ChannelEvent, IntakeEvent, RegistrationEvent
 
 INTAKE_EVENTS = "intake_events"
 EXPIRES_AT = "pvt_expires_at"
@@ -46,8 +47,13 @@ async def _registration(ctx: Context, event: dict[str, Any]) -> None:
     await apply_registration(ctx.store, event)
 
 
+async def _channel(ctx: Context, event: dict[str, Any]) -> None:
+    await apply_channel(ctx.store, event)
+
+
 TYPES: dict[str, tuple[type[Schema], Apply]] = {
     "registration": (RegistrationEvent, _registration),
+    "channel": (ChannelEvent, _channel),
 }
 
 

@@ -114,6 +114,11 @@ async def device_sync(ctx: Context) -> Reply:
     return Reply("sync request sent")
 
 
+async def device_exists(ctx: Context, args: tuple[str, ...]) -> None:
+    """`devices/{D}/...`: D is a device of this account (404 bad_identifier otherwise)."""
+    await load_scoped(ctx, DEVICE_DOCS, args[0])
+
+
 _HANDLERS = document_handlers(DEVICE_DOCS, device_scope)
 
 DEVICES_RESOURCE = Resource(
@@ -134,6 +139,7 @@ DEVICES_RESOURCE = Resource(
         Route((ID, "sync"), {"POST": device_sync}),
     ),
     parents=frozenset({"users"}),
+    check_args=device_exists,
     indexes=DEVICE_DOCS.indexes(),
     schema=DeviceSchema,
     documents=DEVICE_DOCS,

@@ -11,6 +11,17 @@ from aiohttp.test_utils import TestClient
 
 from tests.conftest import Tree, login
 
+INTAKE_KEY = "ik_test-intake-key-of-at-least-32-chars"
+
+
+async def send_events(
+    client: TestClient[Any, Any], events: Any, key: str | None = INTAKE_KEY
+) -> tuple[int, Any]:
+    """POST a batch to the intake; (status, envelope)."""
+    headers = {"X-Auth-Token": key} if key else {}
+    response = await client.post("/v2/intake", json={"data": events}, headers=headers)
+    return response.status, await response.json()
+
 
 def make_user(**overrides: Any) -> dict[str, Any]:
     """A valid user body."""

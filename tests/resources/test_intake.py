@@ -13,10 +13,11 @@ from aiohttp.test_utils import TestClient
 from gateway.keys import INTAKE_KEYS
 from gateway.settings import Settings
 from tests.conftest import Tree
+from tests.resources.clients import INTAKE_KEY as KEY
 from tests.resources.clients import at
+from tests.resources.clients import send_events as send
 
 Client = TestClient[Any, Any]
-KEY = "ik_test-intake-key-of-at-least-32-chars"
 
 
 @pytest.fixture
@@ -37,12 +38,6 @@ def registration(account: dict[str, Any], event_id: str, **fields: Any) -> dict[
         "expires": 300,
         **fields,
     }
-
-
-async def send(client: Client, events: Any, key: str | None = KEY) -> tuple[int, Any]:
-    headers = {"X-Auth-Token": key} if key else {}
-    response = await client.post("/v2/intake", json={"data": events}, headers=headers)
-    return response.status, await response.json()
 
 
 async def registrations(client: Client, tree: Tree, headers: dict[str, str]) -> list[Any]:
