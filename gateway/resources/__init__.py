@@ -15,6 +15,7 @@ from gateway.resources.groups import GROUPS_RESOURCE
 from gateway.resources.media import MEDIA_RESOURCE
 from gateway.resources.menus import MENUS_RESOURCE
 from gateway.resources.phone_numbers import PHONE_NUMBERS_RESOURCE
+from gateway.resources.presence import PRESENCE_RESOURCE
 from gateway.resources.queues import QUEUES_RESOURCE
 from gateway.resources.registrations import REGISTRATIONS_RESOURCE
 from gateway.resources.schemas import SCHEMAS_RESOURCE
@@ -27,6 +28,7 @@ RESOURCES = (
     ACCOUNTS_RESOURCE,
     REGISTRATIONS_RESOURCE,
     CHANNELS_RESOURCE,
+    PRESENCE_RESOURCE,
     USERS_RESOURCE,
     DEVICES_RESOURCE,
     CALLFLOWS_RESOURCE,
