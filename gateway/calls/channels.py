@@ -31,19 +31,13 @@ ROW_KEYS = (
     "other_leg",
     "timestamp",
 )
+# What the switch reports of a channel: the row's keys that are not derived, and caller ids.
 REPORTED = (
-    "direction",
-    "destination",
-    "username",
-    "presence_id",
-    "owner_id",
-    "authorizing_id",
-    "authorizing_type",
+    *(key for key in ROW_KEYS if key not in ("uuid", "answered", "timestamp")),
     "caller_id_number",
     "caller_id_name",
     "callee_id_number",
     "callee_id_name",
-    "other_leg",
 )
 
 

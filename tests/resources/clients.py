@@ -23,6 +23,20 @@ async def send_events(
     return response.status, await response.json()
 
 
+async def create_device(
+    client: TestClient[Any, Any], account: dict[str, Any], headers: dict[str, str], **fields: Any
+) -> str:
+    """PUT a device named Desk into `account`; its id."""
+    response = await client.put(
+        f"/v2/accounts/{account['id']}/devices",
+        json={"data": {"name": "Desk", **fields}},
+        headers=headers,
+    )
+    body = await response.json()
+    assert response.status == 201, body
+    return str(body["data"]["id"])
+
+
 def make_user(**overrides: Any) -> dict[str, Any]:
     """A valid user body."""
     return {"first_name": "Ann", "last_name": "Smith", **overrides}

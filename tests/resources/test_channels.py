@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from gateway.settings import Settings
 from tests.conftest import Tree
 from tests.resources.clients import INTAKE_KEY as KEY
-from tests.resources.clients import at
+from tests.resources.clients import at, create_device
 from tests.resources.clients import send_events as send
 
 Client = TestClient[Any, Any]
@@ -71,10 +71,7 @@ async def test_device_channels_are_those_the_device_authorized(
     client: Client, tree: Tree, auth_headers: Any
 ) -> None:
     headers = await auth_headers("customer")
-    response = await client.put(
-        at(tree.customer, "/devices"), json={"data": {"name": "Desk"}}, headers=headers
-    )
-    device = (await response.json())["data"]["id"]
+    device = await create_device(client, tree.customer, headers)
     await send(
         client,
         [

@@ -14,7 +14,7 @@ from gateway.keys import INTAKE_KEYS
 from gateway.settings import Settings
 from tests.conftest import Tree
 from tests.resources.clients import INTAKE_KEY as KEY
-from tests.resources.clients import at
+from tests.resources.clients import at, create_device
 from tests.resources.clients import send_events as send
 
 Client = TestClient[Any, Any]
@@ -187,10 +187,7 @@ async def test_device_status_lists_registered_devices(
     client: Client, tree: Tree, auth_headers: Any
 ) -> None:
     headers = await auth_headers("customer")
-    response = await client.put(
-        at(tree.customer, "/devices"), json={"data": {"name": "Desk"}}, headers=headers
-    )
-    device = (await response.json())["data"]["id"]
+    device = await create_device(client, tree.customer, headers)
     event = registration(tree.customer, "e1", authorizing_id=device, authorizing_type="device")
     await send(client, [event])
     response = await client.get(at(tree.customer, "/devices/status"), headers=headers)

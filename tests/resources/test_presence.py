@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from gateway.settings import Settings
 from tests.conftest import Tree
-from tests.resources.clients import INTAKE_KEY, at, send_events
+from tests.resources.clients import INTAKE_KEY, at, create_device, send_events
 
 Client = TestClient[Any, Any]
 
@@ -62,13 +62,9 @@ class Line:
 async def line(client: Client, tree: Tree, auth_headers: Any) -> Line:
     headers = await auth_headers("customer")
     owner = tree.users["customer"]["id"]
-    response = await client.put(
-        at(tree.customer, "/devices"),
-        json={"data": {"name": "Desk", "owner_id": owner}},
-        headers=headers,
+    return Line(
+        client, tree, headers, await create_device(client, tree.customer, headers, owner_id=owner)
     )
-    assert response.status == 201
-    return Line(client, tree, headers, (await response.json())["data"]["id"])
 
 
 async def test_presence_follows_registration_and_calls(line: Line) -> None:
