@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from schemas.fields import Int, OpenSchema, Str
+from schemas.fields import Int, Obj, OpenSchema, Str
 
 ID_PATTERN = "^[0-9a-f]{32}$"
-# Taken so far; cdr and voicemail events follow.
-EVENT_TYPES = ("registration", "channel")
+# Taken so far; voicemail events follow.
+EVENT_TYPES = ("registration", "channel", "cdr")
 # A day: longer than any SIP registrar grants; the registration expires on its own after it.
 MAX_REGISTRATION_EXPIRES = 86_400
 
@@ -51,3 +51,33 @@ class ChannelEvent(IntakeEvent):
     callee_id_number = Str(max_length=128)
     callee_id_name = Str(max_length=128)
     other_leg = Str(max_length=256)
+
+
+class ChannelVars(OpenSchema):
+    """The custom channel variables a CDR carries (who the call belongs to)."""
+
+    account_id = Str(pattern=ID_PATTERN)
+    owner_id = Str(max_length=64)
+    authorizing_id = Str(max_length=64)
+    authorizing_type = Str(max_length=64)
+
+
+class CdrEvent(IntakeEvent):
+    """A finished call leg, with Kazoo's stored CDR fields."""
+
+    call_id = Str(required=True, min_length=1, max_length=256)
+    call_direction = Str(enum=("inbound", "outbound"))
+    request = Str(max_length=512)
+    to = Str(max_length=512)
+    duration_seconds = Int(minimum=0)
+    billing_seconds = Int(minimum=0)
+    ringing_seconds = Int(minimum=0)
+    hangup_cause = Str(max_length=128)
+    timestamp = Int(minimum=0)
+    caller_id_number = Str(max_length=128)
+    caller_id_name = Str(max_length=128)
+    callee_id_number = Str(max_length=128)
+    callee_id_name = Str(max_length=128)
+    other_leg_call_id = Str(max_length=256)
+    interaction_id = Str(max_length=256)
+    custom_channel_vars = Obj(ChannelVars)

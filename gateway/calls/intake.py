@@ -14,6 +14,7 @@ from aiohttp import web
 from marshmallow import Schema
 
 from gateway.auth.credentials import token_of
+from gateway.calls.cdrs import store_cdr
 from gateway.calls.channels import apply_channel
 from gateway.calls.registrations import apply_registration, now
 from gateway.crossbar.body import parse_envelope, read_body
@@ -32,7 +33,7 @@ from gateway.crossbar.render import render_error, render_reply
 from gateway.crossbar.validation import load
 from gateway.keys import ACCOUNT_CACHE, INTAKE_KEYS, SETTINGS
 from gateway.store import DuplicateValue, Index, StoreUnavailable
-from schemas.intake import ChannelEvent, IntakeEvent, RegistrationEvent
+from schemas.intake import CdrEvent, ChannelEvent, IntakeEvent, RegistrationEvent
 
 INTAKE_EVENTS = "intake_events"
 EXPIRES_AT = "pvt_expires_at"
@@ -51,9 +52,14 @@ async def _channel(ctx: Context, event: dict[str, Any]) -> None:
     await apply_channel(ctx.store, event)
 
 
+async def _cdr(ctx: Context, event: dict[str, Any]) -> None:
+    await store_cdr(ctx.store, event)
+
+
 TYPES: dict[str, tuple[type[Schema], Apply]] = {
     "registration": (RegistrationEvent, _registration),
     "channel": (ChannelEvent, _channel),
+    "cdr": (CdrEvent, _cdr),
 }
 
 

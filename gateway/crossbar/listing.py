@@ -27,26 +27,51 @@ def _params(ctx: Context) -> dict[str, Any]:
     return params
 
 
-def key_range(scope: str, start: str | None, descending: bool) -> dict[str, str]:
-    """The one range on a listing field: the scope's keys, resumed at `start` if given."""
-    bounds = Listing.bounds(scope)
-    if start is None:
-        return bounds
+def key_range(
+    scope: str, start: str | None, descending: bool, window: tuple[str, str] | None = None
+) -> dict[str, str]:
+    """The one range on a listing field: the scope's keys (within `window`, sort values from
+    and below), resumed at `start` if given."""
     prefix = Listing.prefix(scope)
-    resume = {op: prefix + value for op, value in cursor_condition(start, descending).items()}
-    if descending:
-        return {"$gte": bounds["$gte"], **resume}
-    return {**resume, "$lt": bounds["$lt"]}
+    bounds = Listing.bounds(scope)
+    low, high = (
+        (prefix + window[0], prefix + window[1])
+        if window
+        else (
+            bounds["$gte"],
+            bounds["$lt"],
+        )
+    )
+    if start is not None:
+        [(operator, value)] = cursor_condition(start, descending).items()
+        resume = prefix + value
+        if descending and resume < high:
+            return {"$gte": low, operator: resume}
+        if not descending and resume > low:
+            return {operator: resume, "$lt": high}
+    return {"$gte": low, "$lt": high}
 
 
 async def list_page(
-    ctx: Context, kind: str, listing: Listing, scope: str, row: Callable[[Doc], Doc]
+    ctx: Context,
+    kind: str,
+    listing: Listing,
+    scope: str,
+    row: Callable[[Doc], Doc],
+    window: tuple[str, str] | None = None,
 ) -> Reply:
-    """One page of `kind` in `scope` of `listing`, with the request's filters, as rows."""
+    """One page of `kind` in `scope` of `listing`, with the request's filters, as rows.
+
+    A `window` of sort values bounds time-ranged listings (CDRs), whose created_from and
+    created_to select the window rather than filter on creation time.
+    """
     settings = ctx.settings
     page = parse_page_request(_params(ctx), DEFAULT_PAGE_SIZE, settings.page_size_max)
-    query: dict[str, Any] = filter_query(ctx.query)
-    query[listing.field] = key_range(scope, page.start, page.descending)
+    params = ctx.query
+    if window is not None:
+        params = {k: v for k, v in params.items() if k not in ("created_from", "created_to")}
+    query: dict[str, Any] = filter_query(params)
+    query[listing.field] = key_range(scope, page.start, page.descending, window)
     limit = (page.size if page.size is not None else settings.unpaginated_max) + 1
     keep = row_check(ctx.query)
     docs = await _fetch(ctx, kind, listing.field, query, page.descending, limit, keep)

@@ -5,6 +5,7 @@ from gateway.resources.auth import API_AUTH, TOKEN_AUTH, USER_AUTH
 from gateway.resources.blacklists import BLACKLISTS_RESOURCE
 from gateway.resources.branding import APPS_STORE, WHITELABEL_RESOURCE
 from gateway.resources.callflows import CALLFLOWS_RESOURCE
+from gateway.resources.cdrs import CDRS_RESOURCE
 from gateway.resources.channels import CHANNELS_RESOURCE
 from gateway.resources.conferences import CONFERENCES_RESOURCE
 from gateway.resources.connectivity import CONNECTIVITY_RESOURCE
@@ -29,6 +30,7 @@ RESOURCES = (
     REGISTRATIONS_RESOURCE,
     CHANNELS_RESOURCE,
     PRESENCE_RESOURCE,
+    CDRS_RESOURCE,
     USERS_RESOURCE,
     DEVICES_RESOURCE,
     CALLFLOWS_RESOURCE,

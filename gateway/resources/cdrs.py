@@ -1,0 +1,113 @@
+"""cdrs: an account's (or a user's) call detail records within a Gregorian time window."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gateway.calls.cdrs import (
+    BY_ACCOUNT,
+    BY_OWNER,
+    CDRS,
+    COLUMNS,
+    INDEXES,
+    cdr_row,
+)
+from gateway.crossbar.accept import CSV
+from gateway.crossbar.clock import gregorian_now
+from gateway.crossbar.context import Context, Reply
+from gateway.crossbar.csv_render import flatten
+from gateway.crossbar.errors import NotFound, invalid
+from gateway.crossbar.listing import list_page
+from gateway.crossbar.resource import ID, Resource, Route
+
+# The widest window a listing may ask for (Kazoo's crossbar.maximum_range).
+MAXIMUM_RANGE = 2_682_000
+DEFAULT_RANGE = 86_400
+
+
+def _seconds(raw: Any) -> int | None:
+    """Kazoo: a non-positive or unparsable bound falls back to its default."""
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def time_window(params: Any) -> tuple[int, int]:
+    """(created_from, created_to): by default the last day; 400 when reversed or too wide."""
+    created_to = _seconds(params.get("created_to")) or gregorian_now()
+    created_from = _seconds(params.get("created_from")) or created_to - DEFAULT_RANGE
+    if created_to < created_from:
+        message = f"created_to {created_to} is prior to created_from {created_from}"
+        raise invalid("created_from", "date_range", message, cause=created_from)
+    if created_to - created_from > MAXIMUM_RANGE:
+        message = (
+            f"created_to {created_to} is more than {MAXIMUM_RANGE} seconds "
+            f"from created_from {created_from}"
+        )
+        raise invalid("created_from", "date_range", message, cause=created_to)
+    return created_from, created_to
+
+
+def _offset(ctx: Context) -> int:
+    try:
+        return int(ctx.query.get("utc_offset", 0))
+    except ValueError:
+        return 0
+
+
+async def list_cdrs(ctx: Context) -> Reply:
+    """A page of CDRs, newest first; under `users/{U}` only that user's."""
+    assert ctx.account_id is not None
+    created_from, created_to = time_window(ctx.query)
+    listing, scope = BY_ACCOUNT, ctx.account_id
+    if "users" in ctx.parents:
+        listing, scope = BY_OWNER, f"{ctx.account_id}/{ctx.parents['users'][0]}"
+    offset = _offset(ctx)
+    window = (f"{created_from:013d}", f"{created_to:013d}\x20")
+    reply = await list_page(
+        ctx, CDRS, listing, scope, lambda doc: cdr_row(doc, offset), window=window
+    )
+    if ctx.accept == CSV:
+        return _csv(ctx, reply.data)
+    return reply
+
+
+def _csv(ctx: Context, rows: list[dict[str, Any]]) -> Reply:
+    """Kazoo's CDR CSV: the column list as header, `\\r\\n` line ends."""
+    lines = [",".join(COLUMNS)]
+    for row in rows:
+        flat = flatten(row)
+        lines.append(",".join(_cell(flat.get(column, "")) for column in COLUMNS))
+    asked = ctx.header("X-File-Name") or ctx.query.get("file_name") or "cdrs.csv"
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", asked)[:128]
+    return Reply(
+        body="".join(line + "\r\n" for line in lines).encode(),
+        content_type=CSV,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _cell(value: str) -> str:
+    return (
+        f'"{value.replace(chr(34), chr(34) * 2)}"' if any(c in value for c in ',"\r\n') else value
+    )
+
+
+async def read_cdr(ctx: Context) -> Reply:
+    """The whole stored CDR (`cdrs/YYYYMM-<call id>`)."""
+    doc = await ctx.store.get(CDRS, ctx.args[0])
+    if doc is None or doc.get("pvt_account_id") != ctx.account_id:
+        raise NotFound(ctx.args[0])
+    shown = {k: v for k, v in doc.items() if not k.startswith(("pvt_", "_"))}
+    return Reply(shown)
+
+
+CDRS_RESOURCE = Resource(
+    name=CDRS,
+    routes=(Route((), {"GET": list_cdrs}), Route((ID,), {"GET": read_cdr})),
+    parents=frozenset({"users"}),
+    indexes=INDEXES,
+)
