@@ -11,15 +11,26 @@ from gateway.auth.cache import CacheLimits
 from gateway.auth.tokens import TokenService, shared_secret
 from gateway.auth.tree import AccountCache
 from gateway.calls import intake
+from gateway.calls.intake import EventTypes
 from gateway.calls.keys import IntakeKeys
 from gateway.crossbar.dispatch import api, banner
 from gateway.crossbar.resource import Registry
-from gateway.keys import ACCOUNT_CACHE, INTAKE_KEYS, RESOURCES, SETTINGS, STORE, TOKENS
+from gateway.keys import (
+    ACCOUNT_CACHE,
+    INTAKE_KEYS,
+    INTAKE_TYPES,
+    RESOURCES,
+    SETTINGS,
+    STORE,
+    TOKENS,
+)
 from gateway.migrations import upgrade
 from gateway.provision import bootstrap_master
 from gateway.resources import RESOURCES as ALL_RESOURCES
+from gateway.resources.vm_intake import deposit_voicemail
 from gateway.settings import Settings
 from gateway.store import Store
+from schemas.intake import VoicemailEvent
 
 
 async def prepare_store(store: Store, registry: Registry) -> None:
@@ -49,6 +60,8 @@ def create_app(settings: Settings, store: Store) -> web.Application:
     limits = cache_limits(settings)
     app[ACCOUNT_CACHE] = AccountCache(store, limits)
     app[INTAKE_KEYS] = IntakeKeys(store, settings.intake_keys, limits)
+    types: EventTypes = {**intake.TYPES, "voicemail": (VoicemailEvent, deposit_voicemail)}
+    app[INTAKE_TYPES] = types
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         await prepare_store(store, app[RESOURCES])

@@ -12,6 +12,7 @@ from gateway.store import Store
 if TYPE_CHECKING:
     from gateway.auth.tokens import TokenService
     from gateway.auth.tree import AccountCache
+    from gateway.calls.intake import EventTypes
     from gateway.calls.keys import IntakeKeys
     from gateway.crossbar.resource import Registry
 
@@ -21,3 +22,4 @@ RESOURCES: web.AppKey[Registry] = web.AppKey("resources")
 TOKENS: web.AppKey[TokenService] = web.AppKey("tokens")
 ACCOUNT_CACHE: web.AppKey[AccountCache] = web.AppKey("account_cache")
 INTAKE_KEYS: web.AppKey[IntakeKeys] = web.AppKey("intake_keys")
+INTAKE_TYPES: web.AppKey[EventTypes] = web.AppKey("intake_types")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from schemas.fields import Int, Obj, OpenSchema, Str
 
 ID_PATTERN = "^[0-9a-f]{32}$"
-# Taken so far; voicemail events follow.
-EVENT_TYPES = ("registration", "channel", "cdr")
+EVENT_TYPES = ("registration", "channel", "cdr", "voicemail")
 # A day: longer than any SIP registrar grants; the registration expires on its own after it.
 MAX_REGISTRATION_EXPIRES = 86_400
 
@@ -81,3 +80,17 @@ class CdrEvent(IntakeEvent):
     other_leg_call_id = Str(max_length=256)
     interaction_id = Str(max_length=256)
     custom_channel_vars = Obj(ChannelVars)
+
+
+class VoicemailEvent(IntakeEvent):
+    """A message left in a voicemail box, its audio as base64."""
+
+    vmbox_id = Str(required=True, pattern=ID_PATTERN)
+    caller_id_number = Str(max_length=128)
+    caller_id_name = Str(max_length=128)
+    length = Int(minimum=0, load_default=0)
+    audio = Str(required=True, min_length=1)
+    content_type = Str(
+        enum=("audio/mpeg", "audio/mp3", "audio/wav", "audio/x-wav", "audio/ogg"),
+        load_default="audio/mpeg",
+    )

@@ -31,7 +31,7 @@ from gateway.crossbar.errors import (
 from gateway.crossbar.jsonout import encode
 from gateway.crossbar.render import render_error, render_reply
 from gateway.crossbar.validation import load
-from gateway.keys import ACCOUNT_CACHE, INTAKE_KEYS, SETTINGS
+from gateway.keys import ACCOUNT_CACHE, INTAKE_KEYS, INTAKE_TYPES, SETTINGS
 from gateway.store import DuplicateValue, Index, StoreUnavailable
 from schemas.intake import CdrEvent, ChannelEvent, IntakeEvent, RegistrationEvent
 
@@ -41,7 +41,9 @@ EXPIRES_AT = "pvt_expires_at"
 REMEMBER_EVENTS = timedelta(days=7)
 MAX_EVENT_BYTES = 65_536
 INDEXES = (Index(INTAKE_EVENTS, "intake_events_expiry", (EXPIRES_AT,), ttl_seconds=0),)
-Apply = Callable[[Context, dict[str, Any]], Awaitable[None]]
+# An event's effect; a reason when the event cannot be taken after all (nothing changed).
+Apply = Callable[[Context, dict[str, Any]], Awaitable["str | None"]]
+EventTypes = dict[str, tuple[type[Schema], Apply]]
 
 
 async def _registration(ctx: Context, event: dict[str, Any]) -> None:
@@ -56,7 +58,8 @@ async def _cdr(ctx: Context, event: dict[str, Any]) -> None:
     await store_cdr(ctx.store, event)
 
 
-TYPES: dict[str, tuple[type[Schema], Apply]] = {
+# The live-state events; the application adds those that write documents (voicemail).
+TYPES: EventTypes = {
     "registration": (RegistrationEvent, _registration),
     "channel": (ChannelEvent, _channel),
     "cdr": (CdrEvent, _cdr),
@@ -105,11 +108,11 @@ async def _take(ctx: Context, raw: Any) -> dict[str, Any] | None:
     """None when the event is taken (or was already), else why not."""
     if not isinstance(raw, dict):
         return {"reason": "an event must be an object"}
-    if len(encode(raw)) > MAX_EVENT_BYTES:
-        return {"reason": f"an event must be at most {MAX_EVENT_BYTES} bytes"}
+    if len(encode({k: v for k, v in raw.items() if k != "audio"})) > MAX_EVENT_BYTES:
+        return {"reason": f"an event must be at most {MAX_EVENT_BYTES} bytes besides its audio"}
     try:
         base = load(IntakeEvent, raw)
-        schema, apply = TYPES[base["type"]]
+        schema, apply = ctx.app[INTAKE_TYPES][base["type"]]
         event = load(schema, raw)
     except InvalidData as err:
         return {"reason": "invalid event: " + ", ".join(sorted(err.data)), "errors": err.data}
@@ -117,7 +120,10 @@ async def _take(ctx: Context, raw: Any) -> dict[str, Any] | None:
         return None
     if await ctx.app[ACCOUNT_CACHE].get(event["account_id"]) is None:
         return {"reason": "unknown account"}
-    await apply(ctx, event)
+    ctx.account_id = event["account_id"]
+    refused = await apply(ctx, event)
+    if refused is not None:
+        return {"reason": refused}
     record = {"id": event["event_id"], "type": event["type"], EXPIRES_AT: now() + REMEMBER_EVENTS}
     try:
         await ctx.store.insert(INTAKE_EVENTS, record)
