@@ -33,7 +33,16 @@ class RegistrationEvent(IntakeEvent):
     call_id = Str(max_length=256)
 
 
-class ChannelEvent(IntakeEvent):
+class CallEvent(IntakeEvent):
+    """What channel and CDR events share: who called whom."""
+
+    caller_id_number = Str(max_length=128)
+    caller_id_name = Str(max_length=128)
+    callee_id_number = Str(max_length=128)
+    callee_id_name = Str(max_length=128)
+
+
+class ChannelEvent(CallEvent):
     """A call leg was created, answered, bridged to another leg, or destroyed."""
 
     action = Str(required=True, enum=("create", "answer", "bridge", "destroy"))
@@ -45,10 +54,6 @@ class ChannelEvent(IntakeEvent):
     owner_id = Str(max_length=64)
     authorizing_id = Str(max_length=64)
     authorizing_type = Str(max_length=64)
-    caller_id_number = Str(max_length=128)
-    caller_id_name = Str(max_length=128)
-    callee_id_number = Str(max_length=128)
-    callee_id_name = Str(max_length=128)
     other_leg = Str(max_length=256)
 
 
@@ -61,7 +66,7 @@ class ChannelVars(OpenSchema):
     authorizing_type = Str(max_length=64)
 
 
-class CdrEvent(IntakeEvent):
+class CdrEvent(CallEvent):
     """A finished call leg, with Kazoo's stored CDR fields."""
 
     call_id = Str(required=True, min_length=1, max_length=256)
@@ -73,10 +78,6 @@ class CdrEvent(IntakeEvent):
     ringing_seconds = Int(minimum=0)
     hangup_cause = Str(max_length=128)
     timestamp = Int(minimum=0)
-    caller_id_number = Str(max_length=128)
-    caller_id_name = Str(max_length=128)
-    callee_id_number = Str(max_length=128)
-    callee_id_name = Str(max_length=128)
     other_leg_call_id = Str(max_length=256)
     interaction_id = Str(max_length=256)
     custom_channel_vars = Obj(ChannelVars)

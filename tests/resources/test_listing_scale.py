@@ -129,6 +129,9 @@ LISTINGS: list[tuple[str, str, Request | None, str]] = [
     ("callflows", "/callflows", None, "pvt_by_account"),
     ("vm_messages", "/vmboxes/messages", None, "pvt_kept_by_account_id"),
     ("phone_numbers", "/phone_numbers", None, "pvt_by_account"),
+    ("cdrs", "/cdrs", None, "pvt_by_account"),
+    ("channels", "/channels", None, "pvt_by_account"),
+    ("registrations", "/registrations", None, "pvt_by_account"),
     ("devices", "", _devices_of_owner, "pvt_by_owner"),
     ("vm_messages", "", _box_messages, "pvt_kept_by_vmbox_id"),
 ]
