@@ -18,7 +18,24 @@ BY_OWNER = Listing(
         f"{doc['pvt_account_id']}/{doc['pvt_owner_id']}" if doc.get("pvt_owner_id") else None
     ),
 )
-LISTINGS = (BY_ACCOUNT, BY_OWNER)
+
+
+def _interaction(doc: dict[str, Any]) -> str | None:
+    interaction = doc.get("interaction_id")
+    return f"{doc['pvt_account_id']}/{interaction}" if interaction else None
+
+
+def _top(doc: dict[str, Any]) -> str | None:
+    """A CDR heads its interaction when the switch says so, or when it has no interaction."""
+    channel_vars = doc.get("custom_channel_vars") or {}
+    if doc.get("interaction_id") and not channel_vars.get("interaction_is_top"):
+        return None
+    return str(doc["pvt_account_id"])
+
+
+BY_INTERACTION = Listing("pvt_by_interaction", _interaction)
+INTERACTION_HEADS = Listing("pvt_interaction_heads", _top)
+LISTINGS = (BY_ACCOUNT, BY_OWNER, BY_INTERACTION, INTERACTION_HEADS)
 INDEXES = tuple(listing.index(CDRS) for listing in LISTINGS)
 # Kazoo's fixed row columns, in its order (the CSV header too).
 COLUMNS = (

@@ -7,16 +7,19 @@ from typing import Any
 
 from gateway.calls.cdrs import (
     BY_ACCOUNT,
+    BY_INTERACTION,
     BY_OWNER,
     CDRS,
     COLUMNS,
     INDEXES,
+    INTERACTION_HEADS,
     cdr_row,
 )
 from gateway.crossbar.accept import CSV
 from gateway.crossbar.clock import gregorian_now
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.csv_render import flatten
+from gateway.crossbar.documents import Listing
 from gateway.crossbar.errors import NotFound, invalid
 from gateway.crossbar.listing import list_page
 from gateway.crossbar.resource import ID, Resource, Route
@@ -61,10 +64,24 @@ def _offset(ctx: Context) -> int:
 async def list_cdrs(ctx: Context) -> Reply:
     """A page of CDRs, newest first; under `users/{U}` only that user's."""
     assert ctx.account_id is not None
-    created_from, created_to = time_window(ctx.query)
-    listing, scope = BY_ACCOUNT, ctx.account_id
     if "users" in ctx.parents:
-        listing, scope = BY_OWNER, f"{ctx.account_id}/{ctx.parents['users'][0]}"
+        return await _page(ctx, BY_OWNER, f"{ctx.account_id}/{ctx.parents['users'][0]}")
+    return await _page(ctx, BY_ACCOUNT, ctx.account_id)
+
+
+async def list_interactions(ctx: Context) -> Reply:
+    """`cdrs/interaction`: the CDR heading each interaction (or standing alone)."""
+    assert ctx.account_id is not None
+    return await _page(ctx, INTERACTION_HEADS, ctx.account_id)
+
+
+async def list_legs(ctx: Context) -> Reply:
+    """`cdrs/legs/{interaction id}`: every leg of one interaction."""
+    return await _page(ctx, BY_INTERACTION, f"{ctx.account_id}/{ctx.args[1]}")
+
+
+async def _page(ctx: Context, listing: Listing, scope: str) -> Reply:
+    created_from, created_to = time_window(ctx.query)
     offset = _offset(ctx)
     window = (f"{created_from:013d}", f"{created_to:013d}\x20")
     reply = await list_page(
@@ -107,7 +124,12 @@ async def read_cdr(ctx: Context) -> Reply:
 
 CDRS_RESOURCE = Resource(
     name=CDRS,
-    routes=(Route((), {"GET": list_cdrs}), Route((ID,), {"GET": read_cdr})),
+    routes=(
+        Route((), {"GET": list_cdrs}),
+        Route((ID,), {"GET": read_cdr}),
+        Route(("interaction",), {"GET": list_interactions}),
+        Route(("legs", ID), {"GET": list_legs}),
+    ),
     parents=frozenset({"users"}),
     indexes=INDEXES,
 )

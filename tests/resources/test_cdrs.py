@@ -140,3 +140,25 @@ async def test_cdrs_stay_in_their_account(client: Client, tree: Tree, auth_heade
     cdr_id = mine["data"][0]["id"]
     status, _ = await get(client, at(tree.other, f"/cdrs/{cdr_id}"), other)
     assert status == 404
+
+
+async def test_interactions_list_their_heads_and_legs_list_every_leg(
+    client: Client, tree: Tree, auth_headers: Any
+) -> None:
+    headers = await auth_headers("customer")
+    now = gregorian_now()
+    top = {"interaction_is_top": True}
+    await send_events(
+        client,
+        [
+            cdr(tree, 1, now - 30, interaction_id="i-1", custom_channel_vars=top),
+            cdr(tree, 2, now - 29, interaction_id="i-1", call_direction="outbound"),
+            cdr(tree, 3, now - 20),
+        ],
+    )
+    status, body = await get(client, at(tree.customer, "/cdrs/interaction"), headers)
+    assert status == 200 and [row["call_id"] for row in body["data"]] == ["call-3", "call-1"]
+    status, body = await get(client, at(tree.customer, "/cdrs/legs/i-1"), headers)
+    assert status == 200 and [row["call_id"] for row in body["data"]] == ["call-2", "call-1"]
+    status, body = await get(client, at(tree.customer, "/cdrs/legs/i-unknown"), headers)
+    assert status == 200 and body["data"] == []
