@@ -21,6 +21,7 @@ from gateway.calls.key_commands import intake_key_command
 from gateway.keys import RESOURCES, TOKENS
 from gateway.provision import create_master, has_accounts, load_fixtures
 from gateway.settings import Settings, SettingsError
+from gateway.simulate import simulate
 from gateway.store.connect import open_store
 
 log = logging.getLogger("gateway")
@@ -48,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("intake-keys", help="list the stored intake keys")
     revoke = commands.add_parser("revoke-intake-key", help="revoke an intake key")
     revoke.add_argument("id", help="the key's id as listed (12 characters are enough)")
+    sim = commands.add_parser("simulate", help="drive a running gateway's intake")
+    sim.add_argument("--accounts", required=True, help="comma-separated account names or ids")
+    sim.add_argument("--url", default="http://127.0.0.1:8000")
+    sim.add_argument("--key", help="intake key (default: the first of GATEWAY_INTAKE_KEYS)")
+    sim.add_argument("--rate", type=float, default=0.3, help="new calls per second")
+    sim.add_argument("--duration", type=float, default=60, help="seconds to run")
     return parser
 
 
@@ -138,6 +145,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             run(serve(settings, args.host, args.port, args.fixtures))
             return 0
+        if args.command == "simulate":
+            key = args.key or next(iter(sorted(settings.intake_keys)), None)
+            if key is None:
+                print("simulate needs --key or GATEWAY_INTAKE_KEYS", file=sys.stderr)
+                return 2
+            accounts = [name.strip() for name in args.accounts.split(",") if name.strip()]
+            return run(simulate(settings, args.url, key, accounts, args.rate, args.duration))
         if args.command in INTAKE_KEY_COMMANDS:
             action = INTAKE_KEY_COMMANDS[args.command]
             value = str(getattr(args, "name", None) or getattr(args, "id", ""))
