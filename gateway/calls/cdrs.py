@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gateway.crossbar.clock import GREGORIAN_OFFSET, gregorian_now
-from gateway.crossbar.documents import Listing
+from gateway.crossbar.documents import BY_ACCOUNT, Listing, stamp_keys
 from gateway.store import Store
 
 CDRS = "cdrs"
-BY_ACCOUNT = Listing("pvt_by_account", lambda doc: doc.get("pvt_account_id"))
 BY_OWNER = Listing(
     "pvt_by_owner",
     lambda doc: (
@@ -99,10 +98,7 @@ async def store_cdr(store: Store, event: dict[str, Any]) -> None:
         "pvt_account_id": event["account_id"],
         "pvt_owner_id": channel_vars.get("owner_id"),
     }
-    for listing in LISTINGS:
-        key = listing.key(doc, sort_key(timestamp, doc["id"]))
-        if key is not None:
-            doc[listing.field] = key
+    stamp_keys(LISTINGS, doc, sort_key(timestamp, doc["id"]))
     await store.upsert(CDRS, {k: v for k, v in doc.items() if v is not None})
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from gateway.calls.registrations import now
 from gateway.crossbar.clock import gregorian_now
-from gateway.crossbar.documents import Listing
+from gateway.crossbar.documents import BY_ACCOUNT, Listing, stamp_keys
 from gateway.store import Index, Store
 
 CHANNELS = "channels"
@@ -63,10 +63,10 @@ def _owner(doc: dict[str, Any]) -> str | None:
     return f"{doc['pvt_account_id']}/{doc['owner_id']}" if doc.get("owner_id") else None
 
 
-BY_ACCOUNT = Listing("pvt_by_account", _live(lambda doc: doc.get("pvt_account_id")))
+LIVE_IN_ACCOUNT = Listing(BY_ACCOUNT.field, _live(BY_ACCOUNT.scope_of))
 BY_OWNER = Listing("pvt_by_owner", _live(_owner))
 BY_DEVICE = Listing("pvt_by_device", _live(_device))
-LISTINGS = (BY_ACCOUNT, BY_OWNER, BY_DEVICE)
+LISTINGS = (LIVE_IN_ACCOUNT, BY_OWNER, BY_DEVICE)
 INDEXES = (
     Index(CHANNELS, "channels_expiry", (EXPIRES_AT,), ttl_seconds=0),
     *(listing.index(CHANNELS) for listing in LISTINGS),
@@ -100,10 +100,7 @@ async def apply_channel(store: Store, event: dict[str, Any]) -> None:
     # Written whole, never $set: nx-27017 stores a $set datetime as a string (TTL-blind).
     doc[EXPIRES_AT] = now() + (ENDED_LIFETIME if ending else CHANNEL_LIFETIME)
     sort_key = f"{doc['timestamp']:013d}\x1f{uuid}"
-    for listing in LISTINGS:
-        key = listing.key(doc, sort_key)
-        if key is not None:
-            doc[listing.field] = key
+    stamp_keys(LISTINGS, doc, sort_key)
     await store.upsert(CHANNELS, doc)
 
 

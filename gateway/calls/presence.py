@@ -9,14 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.calls.channels import BY_ACCOUNT as CHANNELS_BY_ACCOUNT
-from gateway.calls.channels import live_channels
+from gateway.calls.channels import LIVE_IN_ACCOUNT, live_channels
 from gateway.calls.registrations import live_registrations
-from gateway.crossbar.documents import Listing
+from gateway.crossbar.documents import BY_ACCOUNT, Listing
 from gateway.store import Store
 
 PRESENCE = "presence"
-BY_ACCOUNT = Listing("pvt_by_account", lambda doc: doc.get("pvt_account_id"))
 INDEXES = (BY_ACCOUNT.index(PRESENCE),)
 MANUAL_STATES = ("away", "busy", "dnd", "available", "offline")
 
@@ -41,7 +39,7 @@ async def live_state(store: Store, account_id: str, limit: int) -> LiveState:
     state = LiveState()
     for doc in await live_registrations(store, account_id, limit):
         _mark(doc, state.registered_devices, state.registered_owners)
-    for doc in await live_channels(store, CHANNELS_BY_ACCOUNT, account_id, limit):
+    for doc in await live_channels(store, LIVE_IN_ACCOUNT, account_id, limit):
         _mark(doc, state.busy_devices, state.busy_owners)
     return state
 

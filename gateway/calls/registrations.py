@@ -6,12 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gateway.crossbar.clock import gregorian_now
-from gateway.crossbar.documents import Listing
+from gateway.crossbar.documents import BY_ACCOUNT, Listing
 from gateway.store import Index, Store
 
 REGISTRATIONS = "registrations"
 EXPIRES_AT = "pvt_expires_at"
-BY_ACCOUNT = Listing("pvt_by_account", lambda doc: doc.get("pvt_account_id"))
 INDEXES = (
     Index(REGISTRATIONS, "registrations_expiry", (EXPIRES_AT,), ttl_seconds=0),
     BY_ACCOUNT.index(REGISTRATIONS),

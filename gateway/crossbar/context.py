@@ -74,6 +74,12 @@ class Context:
         return self.app[STORE]
 
     @property
+    def path_account_id(self) -> str:
+        """The account of an `/accounts/{A}/...` request (resolved before any handler runs)."""
+        assert self.account_id is not None
+        return self.account_id
+
+    @property
     def args(self) -> tuple[str, ...]:
         """Path arguments of the handling (last) noun."""
         return self.nouns[-1].args if self.nouns else ()

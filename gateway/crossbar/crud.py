@@ -18,8 +18,7 @@ Scope = Callable[[Context], tuple[Listing, str]]
 
 def account_scope(ctx: Context) -> tuple[Listing, str]:
     """Listing scope: the request's account."""
-    assert ctx.account_id is not None
-    return BY_ACCOUNT, ctx.account_id
+    return BY_ACCOUNT, ctx.path_account_id
 
 
 def location(ctx: Context, doc_id: str) -> str:

@@ -57,6 +57,16 @@ class Listing:
 BY_ACCOUNT = Listing("pvt_by_account", lambda doc: doc.get("pvt_account_id"))
 
 
+def stamp_keys(listings: tuple[Listing, ...], doc: Doc, sort_key: str) -> None:
+    """Write (or drop) each listing's field on a document about to be stored."""
+    for listing in listings:
+        key = listing.key(doc, sort_key)
+        if key is None:
+            doc.pop(listing.field, None)
+        else:
+            doc[listing.field] = key
+
+
 @dataclass(frozen=True)
 class UniqueRule:
     """A unique index and the Kazoo error it maps to."""
@@ -115,6 +125,10 @@ class Documents:
         """Every listing field of a stored document (None: not in that listing)."""
         sort_key = self.sort_key(doc)
         return {listing.field: listing.key(doc, sort_key) for listing in self.listings}
+
+    def stamp_listing_keys(self, doc: Doc) -> None:
+        """Write (or drop) the document's listing fields from its current values."""
+        stamp_keys(self.listings, doc, self.sort_key(doc))
 
     def show(self, ctx: Context, doc: Doc) -> Doc:
         """The public representation of a stored document."""

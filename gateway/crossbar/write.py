@@ -50,15 +50,6 @@ def request_data(ctx: Context) -> Doc:
     return public({k: v for k, v in ctx.data.items() if k not in ("id", "verb", "auth_token")})
 
 
-def stamp_listing_keys(docs: Documents, stored: Doc) -> None:
-    """Write (or drop) the document's listing fields from its current values."""
-    for key_field, key in docs.listing_keys(stored).items():
-        if key is None:
-            stored.pop(key_field, None)
-        else:
-            stored[key_field] = key
-
-
 async def save(
     ctx: Context, docs: Documents, data: Doc, old: Doc | None, *, create_id: str | None = None
 ) -> Doc:
@@ -117,7 +108,7 @@ def _stamped(ctx: Context, docs: Documents, doc: Doc, old: Doc | None) -> Doc:
     # A hook sets a private key to None to remove it.
     stored = {k: v for k, v in stored.items() if not (k.startswith("pvt_") and v is None)}
     stored["pvt_modified"] = now
-    stamp_listing_keys(docs, stored)
+    docs.stamp_listing_keys(stored)
     return stored
 
 

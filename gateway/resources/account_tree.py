@@ -35,8 +35,7 @@ def _account(ctx: Context) -> Doc:
 
 
 async def _account_to_change(ctx: Context) -> Doc:
-    assert ctx.account_id is not None
-    return await fresh_account(ctx, ctx.account_id)
+    return await fresh_account(ctx, ctx.path_account_id)
 
 
 def descendants_row(doc: Doc) -> Doc:
@@ -52,8 +51,7 @@ def descendants_row(doc: Doc) -> Doc:
 
 async def children(ctx: Context) -> Reply:
     """Direct children."""
-    assert ctx.account_id is not None
-    return await list_page(ctx, ACCOUNTS, BY_PARENT, ctx.account_id, children_row)
+    return await list_page(ctx, ACCOUNTS, BY_PARENT, ctx.path_account_id, children_row)
 
 
 async def descendants(ctx: Context) -> Reply:

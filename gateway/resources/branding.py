@@ -53,8 +53,7 @@ WHITELABEL_DOCS = Documents(
 
 
 async def _current(ctx: Context) -> Doc | None:
-    assert ctx.account_id is not None
-    return await ctx.store.get(WHITELABEL, ctx.account_id)
+    return await ctx.store.get(WHITELABEL, ctx.path_account_id)
 
 
 def _shown(ctx: Context, doc: Doc) -> Reply:

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from gateway.calls.cdrs import (
-    BY_ACCOUNT,
     BY_INTERACTION,
     BY_OWNER,
     CDRS,
@@ -19,7 +18,7 @@ from gateway.crossbar.accept import CSV
 from gateway.crossbar.clock import gregorian_now
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.csv_render import flatten
-from gateway.crossbar.documents import Listing
+from gateway.crossbar.documents import BY_ACCOUNT, Listing
 from gateway.crossbar.errors import NotFound, invalid
 from gateway.crossbar.listing import list_page
 from gateway.crossbar.resource import ID, Resource, Route
@@ -63,16 +62,14 @@ def _offset(ctx: Context) -> int:
 
 async def list_cdrs(ctx: Context) -> Reply:
     """A page of CDRs, newest first; under `users/{U}` only that user's."""
-    assert ctx.account_id is not None
     if "users" in ctx.parents:
-        return await _page(ctx, BY_OWNER, f"{ctx.account_id}/{ctx.parents['users'][0]}")
-    return await _page(ctx, BY_ACCOUNT, ctx.account_id)
+        return await _page(ctx, BY_OWNER, f"{ctx.path_account_id}/{ctx.parents['users'][0]}")
+    return await _page(ctx, BY_ACCOUNT, ctx.path_account_id)
 
 
 async def list_interactions(ctx: Context) -> Reply:
     """`cdrs/interaction`: the CDR heading each interaction (or standing alone)."""
-    assert ctx.account_id is not None
-    return await _page(ctx, INTERACTION_HEADS, ctx.account_id)
+    return await _page(ctx, INTERACTION_HEADS, ctx.path_account_id)
 
 
 async def list_legs(ctx: Context) -> Reply:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from gateway.calls.channels import (
-    BY_ACCOUNT,
     BY_DEVICE,
     BY_OWNER,
     CHANNELS,
     INDEXES,
+    LIVE_IN_ACCOUNT,
     channel_row,
     live_channel,
     live_channels,
@@ -19,20 +19,18 @@ from gateway.crossbar.resource import ID, Resource, Route
 
 async def list_channels(ctx: Context) -> Reply:
     """Live channels, newest first; under a user or a device only theirs."""
-    assert ctx.account_id is not None
-    listing, scope = BY_ACCOUNT, ctx.account_id
+    listing, scope = LIVE_IN_ACCOUNT, ctx.path_account_id
     if "users" in ctx.parents:
-        listing, scope = BY_OWNER, f"{ctx.account_id}/{ctx.parents['users'][0]}"
+        listing, scope = BY_OWNER, f"{ctx.path_account_id}/{ctx.parents['users'][0]}"
     elif "devices" in ctx.parents:
-        listing, scope = BY_DEVICE, f"{ctx.account_id}/{ctx.parents['devices'][0]}"
+        listing, scope = BY_DEVICE, f"{ctx.path_account_id}/{ctx.parents['devices'][0]}"
     found = await live_channels(ctx.store, listing, scope, ctx.settings.unpaginated_max)
     return Reply([channel_row(doc) for doc in found])
 
 
 async def read_channel(ctx: Context) -> Reply:
     """One live channel by its call id; 404 once it is gone."""
-    assert ctx.account_id is not None
-    doc = await live_channel(ctx.store, ctx.account_id, ctx.args[0])
+    doc = await live_channel(ctx.store, ctx.path_account_id, ctx.args[0])
     if doc is None:
         raise NotFound(ctx.args[0])
     return Reply(channel_row(doc))

@@ -54,9 +54,8 @@ BY_OWNER = Listing("pvt_by_owner", _owner_scope)
 def device_scope(ctx: Context) -> tuple[Listing, str]:
     """The account's devices; under `users/{U}` only those U owns."""
     if "users" in ctx.parents:
-        return BY_OWNER, f"{ctx.account_id}/{ctx.parents['users'][0]}"
-    assert ctx.account_id is not None
-    return BY_ACCOUNT, ctx.account_id
+        return BY_OWNER, f"{ctx.path_account_id}/{ctx.parents['users'][0]}"
+    return BY_ACCOUNT, ctx.path_account_id
 
 
 DEVICE_DOCS = Documents(
@@ -81,8 +80,7 @@ DEVICE_DOCS = Documents(
 
 async def device_status(ctx: Context) -> Reply:
     """Registered devices of the account, from the registrations the intake reported."""
-    assert ctx.account_id is not None
-    found = await live_registrations(ctx.store, ctx.account_id, ctx.settings.unpaginated_max)
+    found = await live_registrations(ctx.store, ctx.path_account_id, ctx.settings.unpaginated_max)
     devices = {
         doc["authorizing_id"]: None
         for doc in found

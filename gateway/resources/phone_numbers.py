@@ -30,8 +30,7 @@ Operation = Callable[[Context, str, Doc], Awaitable[Doc]]
 
 async def list_numbers(ctx: Context) -> Reply:
     """GET phone_numbers: Kazoo answers an object keyed by number, not an array."""
-    assert ctx.account_id is not None
-    reply = await list_page(ctx, PHONE_NUMBERS, BY_ACCOUNT, ctx.account_id, NUMBER_DOCS.row)
+    reply = await list_page(ctx, PHONE_NUMBERS, BY_ACCOUNT, ctx.path_account_id, NUMBER_DOCS.row)
     numbers = {row.pop("number"): row for row in reply.data}
     reply.data = {"numbers": numbers, "cascade_quantity": 0}
     return reply

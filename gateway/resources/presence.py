@@ -24,11 +24,6 @@ from gateway.resources.devices import BY_OWNER, DEVICE_DOCS
 from gateway.resources.users import USER_DOCS
 
 
-def _account_id(ctx: Context) -> str:
-    assert ctx.account_id is not None
-    return ctx.account_id
-
-
 def _target(ctx: Context) -> tuple[str, str] | None:
     """('users' or 'devices', its id) from the path; None at the account."""
     for kind in ("users", "devices"):
@@ -38,14 +33,14 @@ def _target(ctx: Context) -> tuple[str, str] | None:
 
 
 async def _owned_devices(ctx: Context, user_id: str) -> set[str]:
-    scope = {BY_OWNER.field: Listing.bounds(f"{_account_id(ctx)}/{user_id}")}
+    scope = {BY_OWNER.field: Listing.bounds(f"{ctx.path_account_id}/{user_id}")}
     found = await ctx.store.find(DEVICE_DOCS.kind, scope, limit=ctx.settings.unpaginated_max)
     return {doc["id"] for doc in found}
 
 
 async def account_presence(ctx: Context) -> Reply:
     """Every user of the account with its state."""
-    account_id, limit = _account_id(ctx), ctx.settings.unpaginated_max
+    account_id, limit = ctx.path_account_id, ctx.settings.unpaginated_max
     users = await ctx.store.find(
         USER_DOCS.kind, {BY_ACCOUNT.field: Listing.bounds(account_id)}, limit=limit
     )
@@ -64,7 +59,7 @@ async def account_presence(ctx: Context) -> Reply:
 
 async def one_presence(ctx: Context) -> Reply:
     """`users/{U}/presence` or `devices/{D}/presence`: `data.state`."""
-    account_id, limit = _account_id(ctx), ctx.settings.unpaginated_max
+    account_id, limit = ctx.path_account_id, ctx.settings.unpaginated_max
     target = _target(ctx)
     assert target is not None
     kind, target_id = target
@@ -87,11 +82,11 @@ async def change_presence(ctx: Context) -> Reply:
     kind, target_id = target
     action, state = ctx.param("action"), ctx.param("state")
     if action == "reset":
-        await reset_manual(ctx.store, _account_id(ctx), kind, target_id)
+        await reset_manual(ctx.store, ctx.path_account_id, kind, target_id)
     elif action == "set":
         if state not in MANUAL_STATES:
             raise _not_one_of("state", MANUAL_STATES, state)
-        await set_manual(ctx.store, _account_id(ctx), kind, target_id, str(state))
+        await set_manual(ctx.store, ctx.path_account_id, kind, target_id, str(state))
     else:
         raise _not_one_of("action", ("set", "reset"), action)
     return await one_presence(ctx)

@@ -123,8 +123,7 @@ async def move(ctx: Context, message: Doc, folder: str) -> Doc:
 
 async def account_messages_handler(ctx: Context) -> Reply:
     """GET vmboxes/messages: every message of the account."""
-    assert ctx.account_id is not None
-    return await list_page(ctx, VM_MESSAGES, KEPT_IN_ACCOUNT, ctx.account_id, message_summary)
+    return await list_page(ctx, VM_MESSAGES, KEPT_IN_ACCOUNT, ctx.path_account_id, message_summary)
 
 
 def _listed_ids(ctx: Context) -> list[Any] | None:

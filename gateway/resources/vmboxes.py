@@ -85,8 +85,7 @@ VMBOX_DOCS = Documents(
 
 async def list_vmboxes(ctx: Context) -> Reply:
     """The listing; one query per page counts the messages not in `deleted`."""
-    assert ctx.account_id is not None
-    reply = await list_page(ctx, VMBOXES, BY_ACCOUNT, ctx.account_id, vmbox_row)
+    reply = await list_page(ctx, VMBOXES, BY_ACCOUNT, ctx.path_account_id, vmbox_row)
     rows: list[Doc] = reply.data
     if rows:
         query = {BOX: {"$in": [row["id"] for row in rows]}}

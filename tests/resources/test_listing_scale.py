@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from gateway.crossbar.write import stamp_listing_keys
 from gateway.keys import STORE
 from gateway.resources.users import USER_DOCS
 from gateway.store import QueryPlan, Store
@@ -30,7 +29,7 @@ def seeded_user(account_id: str, number: int) -> dict[str, Any]:
         "pvt_type": "users",
         "pvt_account_id": account_id,
     }
-    stamp_listing_keys(USER_DOCS, doc)
+    USER_DOCS.stamp_listing_keys(doc)
     return doc
 
 
