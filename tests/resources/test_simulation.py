@@ -38,7 +38,7 @@ async def test_the_simulator_moves_the_demo_pbx(client: Client, app: web.Applica
     await load_fixtures(app, FIXTURES)
     lines = await lines_of(app[STORE], ["Acme Corp"])
     assert len(lines) >= 2 and all(line.vmbox_id for line in lines[:1])
-    sim = Simulation(lines, registration_expires=1, seed=7, voicemail_share=1.0)
+    sim = Simulation(lines, registration_expires=60, seed=7, voicemail_share=1.0)
     headers = {"X-Auth-Token": await login(client, "alice", "acme-demo", "Acme Corp")}
     base = f"/v2/accounts/{lines[0].account_id}"
     line = lines[0]
@@ -70,6 +70,9 @@ async def test_the_simulator_moves_the_demo_pbx(client: Client, app: web.Applica
 
     for _ in range(20):
         await report(client, list(sim.tick(calls_per_tick=1.0)))
+    # Every phone refreshes with a one-second registration, then lets it lapse.
+    sim.registration_expires = 1
+    await report(client, [sim.register(each) for each in lines])
     await asyncio.sleep(1.05)
     assert await data("/registrations") == []
     on_a_call = any(call.line.owner_id == line.owner_id for call in sim.calls)
