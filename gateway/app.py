@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from aiohttp import web
 
@@ -15,8 +18,12 @@ from gateway.calls.intake import EventTypes
 from gateway.calls.keys import IntakeKeys
 from gateway.crossbar.dispatch import api, banner
 from gateway.crossbar.resource import Registry
+from gateway.events import Outbox, Relay, outbox, stream
+from gateway.events.relay import TASK_NAME, RelayConfig
 from gateway.keys import (
     ACCOUNT_CACHE,
+    EVENT_OUTBOX,
+    EVENT_RELAY,
     INTAKE_KEYS,
     INTAKE_TYPES,
     RESOURCES,
@@ -42,6 +49,8 @@ async def prepare_store(store: Store, registry: Registry) -> None:
             *tokens.INDEXES,
             *throttle.INDEXES,
             *intake.INDEXES,
+            *outbox.INDEXES,
+            *stream.INDEXES,
         ]
     )
 
@@ -49,6 +58,15 @@ async def prepare_store(store: Store, registry: Registry) -> None:
 def cache_limits(settings: Settings) -> CacheLimits:
     """The bounds of each in-process cache."""
     return CacheLimits(settings.cache_ttl_ms / 1000, settings.cache_entries, settings.cache_bytes)
+
+
+def relay_config(settings: Settings) -> RelayConfig:
+    """The event relay's settings."""
+    return RelayConfig(
+        applied_kind=intake.INTAKE_EVENTS,
+        retention=timedelta(days=settings.events_retention_days),
+        poll_seconds=settings.events_poll_ms / 1000,
+    )
 
 
 def create_app(settings: Settings, store: Store) -> web.Application:
@@ -62,6 +80,9 @@ def create_app(settings: Settings, store: Store) -> web.Application:
     app[INTAKE_KEYS] = IntakeKeys(store, settings.intake_keys, limits)
     types: EventTypes = {**intake.TYPES, "voicemail": (VoicemailEvent, deposit_voicemail)}
     app[INTAKE_TYPES] = types
+    app[EVENT_OUTBOX] = Outbox(store)
+    app[EVENT_RELAY] = Relay(store, relay_config(settings))
+    app[EVENT_OUTBOX].on_change(app[EVENT_RELAY].wake)
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         await prepare_store(store, app[RESOURCES])
@@ -70,7 +91,16 @@ def create_app(settings: Settings, store: Store) -> web.Application:
         await bootstrap_master(app)
         yield
 
+    async def relay(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(app[EVENT_RELAY].run(), name=TASK_NAME)
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await app[EVENT_RELAY].stop()
+
     app.cleanup_ctx.append(services)
+    app.cleanup_ctx.append(relay)
     app.router.add_route("*", "/v2/intake", intake.intake)
     app.router.add_route("*", r"/{version:v\d+}", api)
     app.router.add_route("*", r"/{version:v\d+}/{tail:.*}", api)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from gateway.calls.intake import EventTypes
     from gateway.calls.keys import IntakeKeys
     from gateway.crossbar.resource import Registry
+    from gateway.events import Outbox, Relay
 
 SETTINGS = web.AppKey("settings", Settings)
 STORE = web.AppKey("store", Store)
@@ -23,3 +24,5 @@ TOKENS: web.AppKey[TokenService] = web.AppKey("tokens")
 ACCOUNT_CACHE: web.AppKey[AccountCache] = web.AppKey("account_cache")
 INTAKE_KEYS: web.AppKey[IntakeKeys] = web.AppKey("intake_keys")
 INTAKE_TYPES: web.AppKey[EventTypes] = web.AppKey("intake_types")
+EVENT_OUTBOX: web.AppKey[Outbox] = web.AppKey("event_outbox")
+EVENT_RELAY: web.AppKey[Relay] = web.AppKey("event_relay")

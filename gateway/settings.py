@@ -39,6 +39,8 @@ class Settings:
     server_timing: bool = False
     intake_keys: frozenset[str] = field(default_factory=frozenset)
     intake_batch_max: int = 500
+    events_poll_ms: int = 250
+    events_retention_days: int = 7
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -71,6 +73,8 @@ class Settings:
             server_timing=_flag(env, "GATEWAY_SERVER_TIMING"),
             intake_keys=_intake_keys(get("GATEWAY_INTAKE_KEYS", "")),
             intake_batch_max=_int(env, "GATEWAY_INTAKE_BATCH_MAX", 500, 1, 10_000),
+            events_poll_ms=_int(env, "GATEWAY_EVENTS_POLL_MS", 250, 10, 60_000),
+            events_retention_days=_int(env, "GATEWAY_EVENTS_RETENTION_DAYS", 7, 1, 365),
             trusted_proxies=frozenset(
                 p.strip() for p in get("GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),

@@ -1,7 +1,8 @@
 """`POST /v2/intake`: switch adapters report events in batches, each taken or refused alone.
 
 Idempotent: an event's effect is applied first and its `event_id` recorded after, so a replay
-(or a retry after a crash between the two) is accepted again and changes nothing.
+(or a retry after a crash between the two) is accepted again and changes nothing. Its intent
+goes to the outbox before the effect; the relay publishes it once the record is there.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from gateway.crossbar.errors import (
 from gateway.crossbar.jsonout import encode
 from gateway.crossbar.render import render_error, render_reply
 from gateway.crossbar.validation import load
-from gateway.keys import ACCOUNT_CACHE, INTAKE_KEYS, INTAKE_TYPES, SETTINGS
+from gateway.events.outbox import intake_intent
+from gateway.keys import ACCOUNT_CACHE, EVENT_OUTBOX, INTAKE_KEYS, INTAKE_TYPES, SETTINGS
 from gateway.store import DuplicateValue, Index, StoreUnavailable
 from schemas.intake import CdrEvent, ChannelEvent, IntakeEvent, RegistrationEvent
 
@@ -121,12 +123,17 @@ async def _take(ctx: Context, raw: Any) -> dict[str, Any] | None:
     if await ctx.app[ACCOUNT_CACHE].get(event["account_id"]) is None:
         return {"reason": "unknown account"}
     ctx.account_id = event["account_id"]
+    outbox = ctx.app[EVENT_OUTBOX]
+    intent = intake_intent(event)
+    await outbox.announce(intent)
     refused = await apply(ctx, event)
     if refused is not None:
+        await outbox.withdraw(intent)
         return {"reason": refused}
     record = {"id": event["event_id"], "type": event["type"], EXPIRES_AT: now() + REMEMBER_EVENTS}
     try:
         await ctx.store.insert(INTAKE_EVENTS, record)
     except DuplicateValue:
         pass  # the same event, taken at the same time by another request
+    outbox.changed()
     return None

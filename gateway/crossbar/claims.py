@@ -2,11 +2,13 @@
 
 A claim is a tiny document whose id is the value itself, so the store's primary key decides
 who owns it: two writers can never both win. A claim whose owner no longer lists the value
-(a crash between claiming and saving) is taken over rather than blocking the value forever.
+(a crash between claiming and saving) is taken over rather than blocking the value forever,
+but only once it is older than any save can take: until then its owner may be mid-save.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +18,8 @@ from gateway.crossbar.errors import InvalidData
 from gateway.store import DuplicateValue
 
 CLAIMS = "claims"
+# Longer than a save takes from its claims to its store write (store timeouts are 5 s).
+SAVE_GRACE_SECONDS = 60.0
 Doc = dict[str, Any]
 
 
@@ -54,7 +58,7 @@ async def acquire(ctx: Context, kind: str, claim: Claim, doc: Doc, old: Doc | No
 
 
 async def _take(ctx: Context, kind: str, claim: Claim, key: str, value: str, doc: Doc) -> None:
-    record = {"id": key, "owner_id": doc["id"], "kind": kind}
+    record = {"id": key, "owner_id": doc["id"], "kind": kind, "at": time.time()}
     try:
         await ctx.store.insert(CLAIMS, record)
         return
@@ -66,7 +70,9 @@ async def _take(ctx: Context, kind: str, claim: Claim, key: str, value: str, doc
     if held["owner_id"] == doc["id"]:
         return None
     owner = await ctx.store.get(held["kind"], held["owner_id"])
-    if owner is not None and value in set(claim.values(owner)):
+    listed = owner is not None and value in set(claim.values(owner))
+    if listed or time.time() - held.get("at", 0) < SAVE_GRACE_SECONDS:
+        owner = owner or {"id": held["owner_id"]}
         raise InvalidData(
             {
                 claim.path: {

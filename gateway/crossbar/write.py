@@ -13,8 +13,10 @@ from gateway.crossbar.errors import DatastoreConflict, EmptyError, InvalidData, 
 from gateway.crossbar.merge import is_private, public
 from gateway.crossbar.timing import step_name, timed
 from gateway.crossbar.validation import load
+from gateway.events.outbox import document_intent
+from gateway.keys import EVENT_OUTBOX
 from gateway.store import Conflict, DuplicateValue
-from gateway.store.ids import new_id
+from gateway.store.ids import new_id, next_revision
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -62,26 +64,34 @@ async def save(
         with timed(ctx, step_name(hook)):
             doc = await hook(ctx, doc, old)
     stored = _stamped(ctx, docs, {**doc, "id": doc_id}, old)
+    prev = old["_rev"] if old is not None else None
+    revision = next_revision(prev)
+    outbox = ctx.app[EVENT_OUTBOX]
+    intent = document_intent(docs.kind, stored.get("pvt_account_id"), doc_id, prev, revision)
     taken: list[str] = []
     try:
         with timed(ctx, "claims"):
             for claim in docs.claims:
                 taken += await acquire(ctx, docs.kind, claim, stored, old)
+        with timed(ctx, "outbox"):
+            await outbox.announce(intent)
         with timed(ctx, "store"):
             saved = await (
-                ctx.store.insert(docs.kind, stored)
+                ctx.store.insert(docs.kind, stored, revision=revision)
                 if old is None
-                else ctx.store.replace(docs.kind, stored)
+                else ctx.store.replace(docs.kind, stored, revision=revision)
             )
     except DuplicateValue as dup:
-        await release_keys(ctx, taken)
+        await _refused(ctx, intent, taken)
         raise _unique_error(docs, dup.index, stored) from None
     except Conflict:
-        await release_keys(ctx, taken)
+        await _refused(ctx, intent, taken)
         raise DatastoreConflict() from None
     except BaseException:
+        # The write may have happened: its intent stays for the relay to decide.
         await release_keys(ctx, taken)
         raise
+    outbox.changed()
     if old is not None:
         with timed(ctx, "release_claims"):
             for claim in docs.claims:
@@ -112,12 +122,25 @@ def _stamped(ctx: Context, docs: Documents, doc: Doc, old: Doc | None) -> Doc:
     return stored
 
 
+async def _refused(ctx: Context, intent: dict[str, Any], taken: list[str]) -> None:
+    """The store refused the write: nothing happened, so nothing is announced."""
+    await ctx.app[EVENT_OUTBOX].withdraw(intent)
+    await release_keys(ctx, taken)
+
+
 async def remove(ctx: Context, docs: Documents, doc: Doc) -> None:
-    """Delete a document through the hooks."""
+    """Delete a document through the hooks (only at the revision read: else 409)."""
     for hook in docs.before_delete:
         await hook(ctx, doc)
-    if not await ctx.store.delete(docs.kind, doc["id"]):
-        raise NotFound(doc["id"])
+    outbox = ctx.app[EVENT_OUTBOX]
+    intent = document_intent(docs.kind, doc.get("pvt_account_id"), doc["id"], doc["_rev"], None)
+    await outbox.announce(intent)
+    if not await ctx.store.delete(docs.kind, doc["id"], revision=doc["_rev"]):
+        await outbox.withdraw(intent)
+        if await ctx.store.get(docs.kind, doc["id"]) is None:
+            raise NotFound(doc["id"])
+        raise DatastoreConflict()
+    outbox.changed()
     for claim in docs.claims:
         await release(ctx, claim, doc, None)
     for after in docs.after_delete:

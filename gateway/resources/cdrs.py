@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gateway.calls.cdr_summary import Summary
 from gateway.calls.cdrs import (
     BY_INTERACTION,
     BY_OWNER,
@@ -20,7 +21,7 @@ from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.csv_render import flatten
 from gateway.crossbar.documents import BY_ACCOUNT, Listing
 from gateway.crossbar.errors import NotFound, invalid
-from gateway.crossbar.listing import list_page
+from gateway.crossbar.listing import key_range, list_page
 from gateway.crossbar.resource import ID, Resource, Route
 
 # The widest window a listing may ask for (Kazoo's crossbar.maximum_range).
@@ -77,10 +78,24 @@ async def list_legs(ctx: Context) -> Reply:
     return await _page(ctx, BY_INTERACTION, f"{ctx.account_id}/{ctx.args[1]}")
 
 
-async def _page(ctx: Context, listing: Listing, scope: str) -> Reply:
+def _window(ctx: Context) -> tuple[str, str]:
+    """The listing keys' sort values from created_from to created_to (both included)."""
     created_from, created_to = time_window(ctx.query)
+    return f"{created_from:013d}", f"{created_to:013d}\x20"
+
+
+async def summary(ctx: Context) -> Reply:
+    """`cdrs/summary`: Kazoo's billable-seconds report over the window's carrier legs."""
+    window = key_range(ctx.path_account_id, None, False, _window(ctx))
+    totals = Summary()
+    async for cdr in ctx.store.each(CDRS, {BY_ACCOUNT.field: window}):
+        totals.add(cdr)
+    return Reply(totals.data)
+
+
+async def _page(ctx: Context, listing: Listing, scope: str) -> Reply:
+    window = _window(ctx)
     offset = _offset(ctx)
-    window = (f"{created_from:013d}", f"{created_to:013d}\x20")
     reply = await list_page(
         ctx, CDRS, listing, scope, lambda doc: cdr_row(doc, offset), window=window
     )
@@ -125,6 +140,7 @@ CDRS_RESOURCE = Resource(
         Route((), {"GET": list_cdrs}),
         Route((ID,), {"GET": read_cdr}),
         Route(("interaction",), {"GET": list_interactions}),
+        Route(("summary",), {"GET": summary}),
         Route(("legs", ID), {"GET": list_legs}),
     ),
     parents=frozenset({"users"}),

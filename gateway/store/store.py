@@ -12,6 +12,7 @@ from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import (
+    BulkWriteError,
     ConnectionFailure,
     DuplicateKeyError,
     OperationFailure,
@@ -175,25 +176,34 @@ class Store:
         if batch:
             await self._guard(self._kind(kind).insert_many(batch))
 
-    async def insert(self, kind: str, doc: Doc) -> Doc:
-        """Insert a new document (id assigned when absent) at revision 1."""
+    async def insert_new(self, kind: str, docs: list[Doc]) -> None:
+        """Insert documents whole, in order; DuplicateValue when any id or unique key exists."""
+        if not docs:
+            return
+        try:
+            await self._guard(self._kind(kind).insert_many([_to_mongo(doc) for doc in docs]))
+        except (BulkWriteError, DuplicateKeyError):
+            raise DuplicateValue("_id") from None
+
+    async def insert(self, kind: str, doc: Doc, *, revision: str | None = None) -> Doc:
+        """Insert a new document (id assigned when absent) at revision 1 (or `revision`)."""
         stored = {key: value for key, value in doc.items() if key != "id"}
         stored["_id"] = doc.get("id") or new_id()
-        stored["_rev"] = next_revision(None)
+        stored["_rev"] = revision or next_revision(None)
         try:
             await self._guard(self._kind(kind).insert_one(stored))
         except DuplicateKeyError:
             raise await self._which_duplicate(kind, stored) from None
         return _from_mongo(stored)
 
-    async def replace(self, kind: str, doc: Doc) -> Doc:
-        """Replace a document if its `_rev` is still current; bump the revision."""
-        doc_id, revision = doc["id"], doc.get("_rev")
+    async def replace(self, kind: str, doc: Doc, *, revision: str | None = None) -> Doc:
+        """Replace a document if its `_rev` is still current; bump the revision (to `revision`)."""
+        doc_id, current = doc["id"], doc.get("_rev")
         stored = {key: value for key, value in doc.items() if key != "id"}
-        stored["_rev"] = next_revision(revision)
+        stored["_rev"] = revision or next_revision(current)
         try:
             result = await self._guard(
-                self._kind(kind).replace_one({"_id": doc_id, "_rev": revision}, stored)
+                self._kind(kind).replace_one({"_id": doc_id, "_rev": current}, stored)
             )
         except DuplicateKeyError:
             raise await self._which_duplicate(kind, {**stored, "_id": doc_id}) from None
@@ -208,9 +218,10 @@ class Store:
         stored.update(_id=doc["id"], _rev=next_revision(None))
         await self._guard(self._kind(kind).replace_one({"_id": doc["id"]}, stored, upsert=True))
 
-    async def delete(self, kind: str, doc_id: str) -> bool:
-        """Delete one document by id; True when it existed."""
-        result = await self._guard(self._kind(kind).delete_one({"_id": doc_id}))
+    async def delete(self, kind: str, doc_id: str, *, revision: str | None = None) -> bool:
+        """Delete one document by id (only at `revision` if given); True when one went."""
+        query = {"_id": doc_id} if revision is None else {"_id": doc_id, "_rev": revision}
+        result = await self._guard(self._kind(kind).delete_one(query))
         return bool(result.deleted_count)
 
     async def delete_many(self, kind: str, query: Query) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import pytest
@@ -72,3 +73,18 @@ async def test_a_claim_whose_owner_dropped_the_value_is_taken_over(app: web.Appl
     assert await acquire(ctx, "things", NUMBERS, other, None) == [f"numbers:{'a' * 32}:3000"]
     claim = await app[STORE].get(CLAIMS, f"numbers:{'a' * 32}:3000")
     assert claim is not None and claim["owner_id"] == "2" * 32
+
+
+async def test_a_young_claim_whose_owner_is_still_saving_is_not_taken(
+    app: web.Application,
+) -> None:
+    ctx = context(app)
+    key = f"numbers:{'a' * 32}:3001"
+    await app[STORE].insert(
+        CLAIMS, {"id": key, "owner_id": "9" * 32, "kind": "things", "at": time.time()}
+    )
+    other = await saved(app, "2" * 32, ["3001"])
+    with pytest.raises(InvalidData):
+        await acquire(ctx, "things", NUMBERS, other, None)
+    claim = await app[STORE].get(CLAIMS, key)
+    assert claim is not None and claim["owner_id"] == "9" * 32

@@ -162,3 +162,85 @@ async def test_interactions_list_their_heads_and_legs_list_every_leg(
     assert status == 200 and [row["call_id"] for row in body["data"]] == ["call-2", "call-1"]
     status, body = await get(client, at(tree.customer, "/cdrs/legs/i-unknown"), headers)
     assert status == 200 and body["data"] == []
+
+
+async def test_the_summary_totals_carrier_legs_by_direction_domain_and_class(
+    client: Client, tree: Tree, auth_headers: Any
+) -> None:
+    now = gregorian_now()
+    carrier = {"resource_id": "r1"}
+    events = [
+        cdr(tree, 1, now - 60, to="+18005551234@acme.sip.test", custom_channel_vars={}),
+        cdr(
+            tree,
+            2,
+            now - 50,
+            billing_seconds=5,
+            to="+18885550000@acme.sip.test",
+            custom_channel_vars={},
+        ),
+        # An inbound leg from a registered phone is internal: not counted.
+        cdr(tree, 3, now - 40, custom_channel_vars={"authorizing_id": "d" * 32}),
+        cdr(
+            tree,
+            4,
+            now - 30,
+            call_direction="outbound",
+            to="+442071234567@carrier.test",
+            billing_seconds=30,
+            custom_channel_vars={**carrier, "rate_name": "uk"},
+        ),
+        # An outbound leg that used no carrier is not counted either.
+        cdr(
+            tree,
+            5,
+            now - 20,
+            call_direction="outbound",
+            to="2125551234@acme.sip.test",
+            custom_channel_vars={},
+        ),
+        cdr(
+            tree,
+            6,
+            now - 10,
+            call_direction="outbound",
+            to="911@carrier.test",
+            billing_seconds=2,
+            custom_channel_vars=carrier,
+        ),
+        # Outside the window.
+        cdr(tree, 7, now - 3 * DAY, to="+18005551234@acme.sip.test", custom_channel_vars={}),
+    ]
+    status, body = await send_events(client, events)
+    assert len(body["data"]["accepted"]) == 7, body
+    status, body = await get(
+        client, at(tree.customer, "/cdrs/summary"), await auth_headers("customer")
+    )
+    assert status == 200, body
+    assert body["data"] == {
+        "inbound": {"acme.sip.test": {"tollfree_us": {"total": 60}}},
+        "outbound": {
+            "carrier.test": {
+                "international": {"total": 30, "uk": 30},
+                "emergency": {"total": 2},
+            }
+        },
+    }
+
+
+async def test_the_summary_keeps_to_the_account_and_the_window_rules(
+    client: Client, tree: Tree, auth_headers: Any
+) -> None:
+    now = gregorian_now()
+    await send_events(
+        client, [cdr(tree, 1, now - 60, to="+18005551234@a.test", custom_channel_vars={})]
+    )
+    status, body = await get(client, at(tree.other, "/cdrs/summary"), await auth_headers("other"))
+    assert (status, body["data"]) == (200, {"inbound": {}, "outbound": {}})
+    status, body = await get(
+        client, at(tree.other, "/cdrs/summary"), await auth_headers("customer")
+    )
+    assert status == 403
+    wide = f"/cdrs/summary?created_from={now - 2_682_001}&created_to={now}"
+    status, body = await get(client, at(tree.customer, wide), await auth_headers("customer"))
+    assert status == 400 and "date_range" in body["data"]["created_from"]

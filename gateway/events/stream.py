@@ -1,0 +1,31 @@
+"""The published events: ordered by `seq`, kept for a bounded time (TTL index)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.store import Index, Store
+
+EVENTS = "events"
+EXPIRES_AT = "expires_at"
+INDEXES = (
+    Index(EVENTS, "events_seq", ("seq",), unique=True),
+    Index(EVENTS, "events_expiry", (EXPIRES_AT,), ttl_seconds=0),
+)
+Event = dict[str, Any]
+
+
+class EventStream:
+    """Read the stream from any instance: every event after a given `seq`, in order."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def read(self, after: int = 0, limit: int = 100) -> list[Event]:
+        """Up to `limit` events with `seq` greater than `after`, oldest first."""
+        return await self.store.find(EVENTS, {"seq": {"$gt": after}}, sort="seq", limit=limit)
+
+    async def last_seq(self) -> int:
+        """The newest event's `seq` (0 when the stream is empty)."""
+        newest = await self.store.find(EVENTS, {}, sort="seq", descending=True, limit=1)
+        return int(newest[0]["seq"]) if newest else 0
