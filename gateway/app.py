@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
 from aiohttp import web
@@ -30,14 +29,26 @@ from gateway.keys import (
     SETTINGS,
     STORE,
     TOKENS,
+    WEBHOOK_FANOUT,
+    WEBHOOK_SENDER,
 )
 from gateway.migrations import upgrade
 from gateway.provision import bootstrap_master
 from gateway.resources import RESOURCES as ALL_RESOURCES
 from gateway.resources.vm_intake import deposit_voicemail
+from gateway.resources.webhook_docs import hook_disabler
 from gateway.settings import Settings
 from gateway.store import Store
+from gateway.webhooks import attempts, pending
+from gateway.webhooks.fanout import Fanout
+from gateway.webhooks.sender import Sender, SenderConfig
 from schemas.intake import VoicemailEvent
+
+FANOUT_TASK = "webhook-fanout"
+SENDER_TASK = "webhook-sender"
+STOP_SECONDS = 5.0
+# The background loops every instance runs (their tasks carry these names).
+BACKGROUND_TASKS = frozenset({TASK_NAME, FANOUT_TASK, SENDER_TASK})
 
 
 async def prepare_store(store: Store, registry: Registry) -> None:
@@ -51,6 +62,8 @@ async def prepare_store(store: Store, registry: Registry) -> None:
             *intake.INDEXES,
             *outbox.INDEXES,
             *stream.INDEXES,
+            *pending.INDEXES,
+            *attempts.INDEXES,
         ]
     )
 
@@ -69,6 +82,28 @@ def relay_config(settings: Settings) -> RelayConfig:
     )
 
 
+def sender_config(settings: Settings) -> SenderConfig:
+    """Webhook delivery settings."""
+    return SenderConfig(
+        timeout_seconds=settings.webhooks_timeout_ms / 1000,
+        retry_base_seconds=settings.webhooks_retry_base_ms / 1000,
+        concurrency=settings.webhooks_concurrency,
+        disable_after=settings.webhooks_disable_after,
+        allow_private=settings.webhooks_allow_private,
+        keep_attempts=timedelta(days=settings.webhooks_attempts_days),
+    )
+
+
+def ancestors_of(app: web.Application) -> Callable[[str], Awaitable[list[str] | None]]:
+    """An account's ancestors from the account cache (None: no such account)."""
+
+    async def ancestors(account_id: str) -> list[str] | None:
+        account = await app[ACCOUNT_CACHE].get(account_id)
+        return None if account is None else list(account.get("pvt_tree") or [])
+
+    return ancestors
+
+
 def create_app(settings: Settings, store: Store) -> web.Application:
     """A gateway application over an open store."""
     app = web.Application(client_max_size=settings.max_upload_size + 65536)
@@ -83,6 +118,9 @@ def create_app(settings: Settings, store: Store) -> web.Application:
     app[EVENT_OUTBOX] = Outbox(store)
     app[EVENT_RELAY] = Relay(store, relay_config(settings))
     app[EVENT_OUTBOX].on_change(app[EVENT_RELAY].wake)
+    app[WEBHOOK_SENDER] = Sender(store, sender_config(settings), hook_disabler(app))
+    app[WEBHOOK_FANOUT] = Fanout(store, ancestors_of(app), app[WEBHOOK_SENDER].wake)
+    app[EVENT_RELAY].on_published(app[WEBHOOK_FANOUT].wake)
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         await prepare_store(store, app[RESOURCES])
@@ -92,11 +130,16 @@ def create_app(settings: Settings, store: Store) -> web.Application:
         yield
 
     async def relay(app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(app[EVENT_RELAY].run(), name=TASK_NAME)
+        await app[WEBHOOK_FANOUT].initialise()
+        relaying = asyncio.create_task(app[EVENT_RELAY].run(), name=TASK_NAME)
+        fanning = asyncio.create_task(app[WEBHOOK_FANOUT].run(), name=FANOUT_TASK)
+        sending = asyncio.create_task(app[WEBHOOK_SENDER].run(), name=SENDER_TASK)
         yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await app[WEBHOOK_SENDER].stop()
+        for task in (sending, fanning, relaying):
+            task.cancel()
+        await asyncio.wait({sending, fanning, relaying}, timeout=STOP_SECONDS)
+        await app[WEBHOOK_FANOUT].stop()
         await app[EVENT_RELAY].stop()
 
     app.cleanup_ctx.append(services)

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from gateway.calls.keys import IntakeKeys
     from gateway.crossbar.resource import Registry
     from gateway.events import Outbox, Relay
+    from gateway.webhooks.fanout import Fanout
+    from gateway.webhooks.sender import Sender
 
 SETTINGS = web.AppKey("settings", Settings)
 STORE = web.AppKey("store", Store)
@@ -26,3 +28,5 @@ INTAKE_KEYS: web.AppKey[IntakeKeys] = web.AppKey("intake_keys")
 INTAKE_TYPES: web.AppKey[EventTypes] = web.AppKey("intake_types")
 EVENT_OUTBOX: web.AppKey[Outbox] = web.AppKey("event_outbox")
 EVENT_RELAY: web.AppKey[Relay] = web.AppKey("event_relay")
+WEBHOOK_FANOUT: web.AppKey[Fanout] = web.AppKey("webhook_fanout")
+WEBHOOK_SENDER: web.AppKey[Sender] = web.AppKey("webhook_sender")

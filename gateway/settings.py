@@ -41,6 +41,12 @@ class Settings:
     intake_batch_max: int = 500
     events_poll_ms: int = 250
     events_retention_days: int = 7
+    webhooks_allow_private: bool = False
+    webhooks_timeout_ms: int = 10_000
+    webhooks_retry_base_ms: int = 10_000
+    webhooks_concurrency: int = 16
+    webhooks_disable_after: int = 6
+    webhooks_attempts_days: int = 7
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -75,6 +81,12 @@ class Settings:
             intake_batch_max=_int(env, "GATEWAY_INTAKE_BATCH_MAX", 500, 1, 10_000),
             events_poll_ms=_int(env, "GATEWAY_EVENTS_POLL_MS", 250, 10, 60_000),
             events_retention_days=_int(env, "GATEWAY_EVENTS_RETENTION_DAYS", 7, 1, 365),
+            webhooks_allow_private=_flag(env, "GATEWAY_WEBHOOKS_ALLOW_PRIVATE"),
+            webhooks_timeout_ms=_int(env, "GATEWAY_WEBHOOKS_TIMEOUT_MS", 10_000, 100, 60_000),
+            webhooks_retry_base_ms=_int(env, "GATEWAY_WEBHOOKS_RETRY_BASE_MS", 10_000, 10, 60_000),
+            webhooks_concurrency=_int(env, "GATEWAY_WEBHOOKS_CONCURRENCY", 16, 1, 1000),
+            webhooks_disable_after=_int(env, "GATEWAY_WEBHOOKS_DISABLE_AFTER", 6, 1, 25),
+            webhooks_attempts_days=_int(env, "GATEWAY_WEBHOOKS_ATTEMPTS_DAYS", 7, 1, 90),
             trusted_proxies=frozenset(
                 p.strip() for p in get("GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),

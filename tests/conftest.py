@@ -20,13 +20,19 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from pymongo import AsyncMongoClient
 
-from gateway.app import create_app
+from gateway.app import BACKGROUND_TASKS, create_app
 from gateway.provision import create_account, create_master, create_user
 from gateway.settings import Settings
 from gateway.store import Store
 from gateway.store.embedded import free_loopback_port
 
 MASTER_PASSWORD = "master-secret"
+
+
+def in_background() -> bool:
+    """True inside the gateway's background loops (relay, fan-out, delivery), not a request."""
+    task = asyncio.current_task()
+    return task is not None and task.get_name() in BACKGROUND_TASKS
 
 
 @pytest.fixture(scope="session")

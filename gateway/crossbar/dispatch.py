@@ -126,7 +126,7 @@ async def _prepare(ctx: Context) -> Handler | None:
         own = Noun(ACCOUNTS, (ctx.identity.account_id, *first.args[1:]))
         ctx.nouns = (own, *path.nouns[1:])
     await _resolve_account(ctx)
-    if ctx.verb not in resource.public:
+    if ctx.verb not in resource.public and route is not resource.unscoped:
         await _authenticate(ctx)
         _authorize_tree(ctx)
         await _authorize_priv_level(ctx, resource)
@@ -147,12 +147,22 @@ async def _prepare(ctx: Context) -> Handler | None:
     return route.handlers[ctx.verb]
 
 
+# Kazoo: `accounts/{A}/descendants/<module>` acts on the account's whole subtree (for a
+# resource that lists "descendants" among its parents).
+SUBTREE = "descendants"
+
+
 def _route(nouns: tuple[Noun, ...], resources: dict[str, Resource]) -> tuple[Resource, Route]:
     """The handling resource and route; 404 for a chain no resource serves."""
     resource = resources[nouns[-1].name]
+    if len(nouns) == 1 and resource.scoped and resource.unscoped is not None:
+        if nouns[0].args:
+            raise NoSuchPath()
+        return resource, resource.unscoped
     for position, noun in enumerate(nouns[:-1]):
         parent = resources[noun.name]
-        if len(noun.args) != 1 or (position == 0) == parent.scoped:
+        widening = position == 0 and noun.args[1:] == (SUBTREE,) and SUBTREE in resource.parents
+        if (len(noun.args) != 1 and not widening) or (position == 0) == parent.scoped:
             raise NoSuchPath()
         if position > 0 and noun.name not in resource.parents:
             raise NoSuchPath()

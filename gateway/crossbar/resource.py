@@ -67,6 +67,8 @@ class Resource:
     documents: Documents | None = None
     user_may_write: OwnerCheck | None = None
     sub_documents: tuple[Documents, ...] = ()
+    # Served at `/v2/<name>`, with no account and no login (Kazoo's `GET /v2/webhooks`).
+    unscoped: Route | None = None
 
     def route(self, args: tuple[str, ...]) -> Route | None:
         """The most specific route matching `args`."""

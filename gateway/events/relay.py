@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from gateway.events.decide import DocKey, decide, doc_key
 from gateway.events.lease import Lease
 from gateway.events.outbox import DOCUMENT, OUTBOX, Intent
-from gateway.events.stream import EVENTS, EXPIRES_AT, Event, EventStream
+from gateway.events.stream import BY_ACCOUNT, EVENTS, EXPIRES_AT, Event, EventStream, account_key
 from gateway.store import DuplicateValue, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,11 @@ class Relay:
         self._woken = asyncio.Event()
         self._round = asyncio.Lock()
         self._next_seq: int | None = None
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_published(self, listener: Callable[[], None]) -> None:
+        """Call `listener` (cheap, synchronous) after events are published here."""
+        self._listeners.append(listener)
 
     def wake(self) -> None:
         """Something was announced here: run a round soon."""
@@ -90,8 +95,10 @@ class Relay:
                 moved = 0
             if moved >= self.config.batch:
                 continue
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._woken.wait(), self.config.poll_seconds)
+                async with asyncio.timeout(self.config.poll_seconds):
+                    await self._woken.wait()
             if self._woken.is_set():
                 await asyncio.sleep(self.config.settle_seconds)
 
@@ -136,6 +143,8 @@ class Relay:
                 log.warning(
                     "event relay: dropped %s %s: it never happened", intent["type"], intent["id"]
                 )
+            for listener in self._listeners if published else ():
+                listener()
             done = published + [intent["id"] for intent in decision.drop]
             if done:
                 await self.store.delete_many(OUTBOX, {"id": {"$in": done}})
@@ -201,4 +210,6 @@ class Relay:
 def _event_of(intent: Intent, seq: int, expires: datetime) -> Event:
     event = {key: value for key, value in intent.items() if key != "_rev"}
     event.update(seq=seq, published_at=time.time(), **{EXPIRES_AT: expires})
+    if intent.get("account_id"):
+        event[BY_ACCOUNT] = account_key(intent["account_id"], seq)
     return event

@@ -8,11 +8,19 @@ from gateway.store import Index, Store
 
 EVENTS = "events"
 EXPIRES_AT = "expires_at"
+# One account's events in order: `<account id>\x1f<seq, 16 digits>`.
+BY_ACCOUNT = "pvt_by_account"
 INDEXES = (
     Index(EVENTS, "events_seq", ("seq",), unique=True),
     Index(EVENTS, "events_expiry", (EXPIRES_AT,), ttl_seconds=0),
+    Index(EVENTS, "events_by_account", (BY_ACCOUNT,), sparse_on=BY_ACCOUNT),
 )
 Event = dict[str, Any]
+
+
+def account_key(account_id: str, seq: int) -> str:
+    """An event's place among its account's events."""
+    return f"{account_id}\x1f{seq:016d}"
 
 
 class EventStream:

@@ -11,6 +11,7 @@ from gateway.resources.conferences import CONFERENCES_RESOURCE
 from gateway.resources.connectivity import CONNECTIVITY_RESOURCE
 from gateway.resources.devices import DEVICES_RESOURCE
 from gateway.resources.directories import DIRECTORIES_RESOURCE
+from gateway.resources.events_feed import EVENTS_RESOURCE
 from gateway.resources.faxboxes import FAXBOXES_RESOURCE
 from gateway.resources.groups import GROUPS_RESOURCE
 from gateway.resources.media import MEDIA_RESOURCE
@@ -49,6 +50,7 @@ RESOURCES = (
     TEMPORAL_RULES_SETS_RESOURCE,
     QUEUES_RESOURCE,
     WEBHOOKS_RESOURCE,
+    EVENTS_RESOURCE,
     DIRECTORIES_RESOURCE,
     FAXBOXES_RESOURCE,
     BLACKLISTS_RESOURCE,

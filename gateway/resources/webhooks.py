@@ -2,64 +2,36 @@
 
 from __future__ import annotations
 
+from gateway.auth.tree import ACCOUNTS
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.crud import document_handlers, document_resource
-from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import invalid
 from gateway.crossbar.merge import public
 from gateway.crossbar.resource import Route
 from gateway.crossbar.write import save
-from schemas.webhooks import WebhookSchema
+from gateway.resources.accounts import descendants_query
+from gateway.resources.webhook_docs import SECRET, WEBHOOK_DOCS, WEBHOOKS
+from gateway.resources.webhook_tools import TOOL_ROUTES
+from gateway.webhooks.available import AVAILABLE
 
-WEBHOOKS = "webhooks"
-# Kazoo checks `hook` against the hook definitions its webhooks app installs (`all` is extra).
-AVAILABLE_HOOKS = (
-    "all",
-    "callflow",
-    "channel_answer",
-    "channel_bridge",
-    "channel_create",
-    "channel_destroy",
-    "conference",
-    "doc",
-    "fax",
-    "inbound_fax",
-    "notifications",
-    "object",
-    "outbound_fax",
-    "parking",
-)
 REENABLE = "re-enable"
 
 
-async def hook_available(ctx: Context, doc: Doc, old: Doc | None) -> Doc:
-    """`hook` names an available hook."""
-    if doc["hook"] not in AVAILABLE_HOOKS:
-        raise invalid(
-            "hook",
-            "enum",
-            "Value not found in enumerated list of values",
-            target=list(AVAILABLE_HOOKS),
-            value=doc["hook"],
-        )
-    return doc
+_HANDLERS = document_handlers(WEBHOOK_DOCS)
 
 
-def webhook_row(doc: Doc) -> Doc:
-    """A row of the webhooks listing (`webhooks/crossbar_listing`)."""
-    return {key: doc[key] for key in ("id", "hook", "name") if doc.get(key) is not None}
-
-
-WEBHOOK_DOCS = Documents(
-    kind=WEBHOOKS,
-    schema=WebhookSchema,
-    row=webhook_row,
-    before_save=(hook_available,),
-)
+async def create_hook(ctx: Context) -> Reply:
+    """PUT: as any document, and the reply carries the signing secret, this once."""
+    reply = await _HANDLERS["0:PUT"](ctx)
+    stored = await ctx.store.get(WEBHOOKS, reply.data["id"])
+    if stored is not None:
+        reply.data["secret"] = stored[SECRET]
+    return reply
 
 
 async def reenable_hooks(ctx: Context) -> Reply:
-    """`PATCH /webhooks` with `{"re-enable": true}` turns the account's disabled hooks back on."""
+    """`PATCH /webhooks` with `{"re-enable": true}` turns disabled hooks back on (with
+    `accounts/{A}/descendants/webhooks`, in the whole subtree)."""
     data = ctx.data if isinstance(ctx.data, dict) else {}
     if REENABLE not in data:
         raise invalid(REENABLE, "required", "re-enable is required to patch collections")
@@ -67,18 +39,30 @@ async def reenable_hooks(ctx: Context) -> Reply:
         raise invalid(
             REENABLE, "enum", "value not found in enumerated list of values", target=[True]
         )
-    disabled = await ctx.store.find(WEBHOOKS, {"pvt_account_id": ctx.account_id, "enabled": False})
+    accounts = [ctx.account_id]
+    if ctx.parents.get(ACCOUNTS, ())[1:] == ("descendants",) and ctx.account is not None:
+        below = await ctx.store.find(ACCOUNTS, descendants_query(ctx.account))
+        accounts += [doc["id"] for doc in below]
+    disabled = await ctx.store.find(
+        WEBHOOKS, {"pvt_account_id": {"$in": accounts}, "enabled": False}
+    )
     for hook in disabled:
         await save(ctx, WEBHOOK_DOCS, {**public(hook), "enabled": True}, hook)
     return Reply("hooks updated")
 
 
-_HANDLERS = document_handlers(WEBHOOK_DOCS)
+async def available_hooks(ctx: Context) -> Reply:
+    """`GET /v2/webhooks`: the hooks one may subscribe to (no login, as Kazoo)."""
+    return Reply(AVAILABLE)
+
 
 WEBHOOKS_RESOURCE = document_resource(
     WEBHOOK_DOCS,
     {1: {"GET", "POST", "PATCH", "DELETE"}},
     extra_routes=(
-        Route((), {"GET": _HANDLERS["0:GET"], "PUT": _HANDLERS["0:PUT"], "PATCH": reenable_hooks}),
+        Route((), {"GET": _HANDLERS["0:GET"], "PUT": create_hook, "PATCH": reenable_hooks}),
+        *TOOL_ROUTES,
     ),
+    parents=frozenset({"descendants"}),
+    unscoped=Route((), {"GET": available_hooks}),
 )

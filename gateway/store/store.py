@@ -185,6 +185,30 @@ class Store:
         except (BulkWriteError, DuplicateKeyError):
             raise DuplicateValue("_id") from None
 
+    async def insert_missing(self, kind: str, docs: list[Doc]) -> None:
+        """Insert documents whole; those whose id already exists are left as they are."""
+        if not docs:
+            return
+        try:
+            await self._guard(
+                self._kind(kind).insert_many([_to_mongo(doc) for doc in docs], ordered=False)
+            )
+        except BulkWriteError as err:
+            if any(error.get("code") != _DUPLICATE_KEY for error in err.details["writeErrors"]):
+                raise
+
+    async def claim_due(self, kind: str, field: str, now: float, until: float) -> Doc | None:
+        """Atomically take the document most overdue on `field` (≤ now), pushing it to `until`."""
+        doc = await self._guard(
+            self._kind(kind).find_one_and_update(
+                {field: {"$lte": now}},
+                {"$set": {field: until}},
+                sort=[(field, ASCENDING)],
+                return_document=True,
+            )
+        )
+        return None if doc is None else _from_mongo(doc)
+
     async def insert(self, kind: str, doc: Doc, *, revision: str | None = None) -> Doc:
         """Insert a new document (id assigned when absent) at revision 1 (or `revision`)."""
         stored = {key: value for key, value in doc.items() if key != "id"}
@@ -289,6 +313,7 @@ class Store:
 
 
 _MISSING = object()
+_DUPLICATE_KEY = 11000
 _FAR = datetime.max
 
 

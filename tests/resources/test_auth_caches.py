@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient
 from gateway.app import create_app
 from gateway.settings import Settings
 from gateway.store import Store
-from tests.conftest import MASTER_PASSWORD, Tree, login
+from tests.conftest import MASTER_PASSWORD, Tree, in_background, login
 
 Client = TestClient[Any, Any]
 TTL_MS = 100
@@ -145,7 +145,8 @@ async def test_a_warm_read_of_one_document_costs_one_store_round_trip(
 
         def counted(original: Any = original, name: str = name) -> Any:
             async def call(self: Store, *args: Any, **kwargs: Any) -> Any:
-                calls.append(f"{name} {args[0]}")
+                if not in_background():
+                    calls.append(f"{name} {args[0]}")
                 return await original(self, *args, **kwargs)
 
             return call

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from aiohttp import web
 
-from gateway.events.relay import TASK_NAME as RELAY_TASK
 from gateway.keys import STORE
 from gateway.resources.users import USER_DOCS
 from gateway.store import QueryPlan, Store
-from tests.conftest import Tree, login
+from tests.conftest import Tree, in_background, login
 from tests.resources.clients import Api, at
 
 PER_ACCOUNT = 20_000
@@ -37,14 +35,13 @@ def seeded_user(account_id: str, number: int) -> dict[str, Any]:
 
 @pytest.fixture
 def finds(app: web.Application, monkeypatch: pytest.MonkeyPatch) -> list[Find]:
-    """Every find of the requests (not the relay's): (kind, query, sort, descending, limit)."""
+    """Every find requests make (not background loops): (kind, query, sort, descending, limit)."""
     store = app[STORE]
     recorded: list[Find] = []
     original = store.find
 
     async def spy(kind: str, query: Any, **options: Any) -> list[dict[str, Any]]:
-        task = asyncio.current_task()
-        if task is None or task.get_name() != RELAY_TASK:
+        if not in_background():
             sort, descending = options.get("sort"), options.get("descending", False)
             recorded.append((kind, dict(query), sort, descending, options.get("limit", 0)))
         return await original(kind, query, **options)

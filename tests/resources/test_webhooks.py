@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.resources.webhooks import AVAILABLE_HOOKS
+from gateway.resources.webhook_docs import AVAILABLE_HOOKS
 from tests.resources.clients import Api, at
 
 Body = dict[str, Any]
