@@ -25,148 +25,140 @@ SUPER_ADMIN_ONLY = ("system_alert", "webhook_disabled")
 NOTIFICATION_TYPES: dict[str, tuple[str, str]] = {
     "account_zone_change": (
         "Account Zone Change",
-        "This event is triggered when an end user requests the home zone of an account is changed",
+        "Fires when a user asks for the home zone of an account to be changed.",
     ),
-    "all": ("All", "This event is triggered for any notification events"),
+    "all": ("All", "Fires for every notification event, whatever its type."),
     "bill_reminder": (
         "Bill Reminder",
-        "This event is triggered before a few days before the end of the month to remind "
-        "account's owners of estimated service plan charges",
+        "Fires a few days before month end to remind account owners of expected service "
+        "plan charges.",
     ),
     "cf_notification": (
         "Customer defined notification",
-        "This event is triggered when an customer want send own notification, as example from "
-        "callflow",
+        "Fires when a customer sends a notification of their own, for example from a callflow.",
     ),
     "cnam_request": (
         "CNAM Update",
-        "This event is triggered when an end user would like the CNAM for a number changed",
+        "Fires when a user asks for the caller ID name on a number to be changed.",
     ),
     "customer_update": (
         "Customer Update",
-        "This event is triggered when the customer update API is used to deliver a message to "
-        "the account",
+        "Fires when the customer update API is used to send a message to the account.",
     ),
     "denied_emergency_bridge": (
         "Emergency Call Failed",
-        "This event is triggered when a call to an number classified as emergency fails",
+        "Fires when a call to a number classed as emergency does not go through.",
     ),
     "deregister": (
         "De-Registration",
-        "This event is triggered when a device fails to re-register and the contact expires",
+        "Fires when a device misses its re-registration and its contact expires.",
     ),
     "emergency_bridge": (
         "Emergency Call Placed",
-        "This event is triggered when a call to an number classified as emergency is placed",
+        "Fires when a call is placed to a number classed as emergency.",
     ),
     "first_occurrence": (
         "Account First Occurrence",
-        "This event is triggered when an end user registers the first device and/or places the "
-        "first call on an account",
+        "Fires when an account registers its first device or makes its first call.",
     ),
     "inbound_fax": (
         "Successful Fax Reception",
-        "This event is triggered when a fax is successfully received",
+        "Fires when a fax comes in and is received without error.",
     ),
     "inbound_fax_error": (
         "Fax Reception Error",
-        "This event is triggered when receiving a fax fails",
+        "Fires when an incoming fax could not be received.",
     ),
     "low_balance": (
         "Account Low Balance",
-        "This event is triggered when an account is found with a balance below the notification "
-        "threshold",
+        "Fires when an account's balance is found to be under the notification threshold.",
     ),
     "missed_call": (
         "Missed Call",
-        "This event is triggered when an corresponding missed call action in a callflow is "
-        "invoked",
+        "Fires when a callflow runs its missed call action.",
     ),
     "new_account": (
         "New Account",
-        "This event is triggered when an end user creates a new account",
+        "Fires when a user creates a new account.",
     ),
-    "new_user": ("New User", "This event is triggered when an end user creates a new user"),
+    "new_user": ("New User", "Fires when a user adds a new user."),
     "number_feature_manual_action": (
         "Number Feature Manual Action Required",
-        "This event is triggered when a number feature is activate/deactivated and a manual "
-        "action is required",
+        "Fires when a number feature is turned on or off and someone must take a manual step.",
     ),
     "outbound_fax": (
         "Successful Fax Transmission",
-        "This event is triggered when a fax is successfully transmitted",
+        "Fires when a fax goes out and is delivered without error.",
     ),
     "outbound_fax_error": (
         "Fax Transmission Error",
-        "This event is triggered when transmitting a fax fails",
+        "Fires when an outgoing fax could not be sent.",
     ),
     "outbound_smtp_fax_error": (
         "Invalid Email-to-Fax Email",
-        "This event is triggered when the received email-to-fax email is invalid",
+        "Fires when an email sent in for email-to-fax is not valid.",
     ),
     "password_recovery": (
         "Password Recovery",
-        "This event is triggered when an end user requests a password recovery link",
+        "Fires when a user asks for a link to reset their password.",
     ),
-    "port_cancel": ("Port Cancel", "This event is triggered when a port request is canceled"),
+    "port_cancel": ("Port Cancel", "Fires when a port request is called off."),
     "port_comment": (
         "Port Comment",
-        "This event is triggered when a comment is left on a port request",
+        "Fires when someone adds a comment to a port request.",
     ),
     "port_pending": (
         "Port Pending",
-        "This event is triggered when a port request is accepted and submitted to a carrier",
+        "Fires when a port request is accepted and passed on to a carrier.",
     ),
-    "port_rejected": ("Port Rejected", "This event is triggered when a port request is rejected"),
+    "port_rejected": ("Port Rejected", "Fires when a port request is turned down."),
     "port_request": (
         "Port Request",
-        "This event is triggered when a port is submitted for processing",
+        "Fires when a port is sent in to be processed.",
     ),
     "port_scheduled": (
         "Port Scheduled",
-        "This event is triggered when a port is accepted by a carrier and scheduled",
+        "Fires when a carrier accepts a port and sets a date for it.",
     ),
     "port_unconfirmed": (
         "Port Unconfirmed",
-        "This event is triggered when a port is created, prior to submitting",
+        "Fires when a port is created but not yet submitted.",
     ),
-    "ported": ("Ported", "This event is triggered when a port request for number is completed"),
+    "ported": ("Ported", "Fires when a port request for a number has finished."),
     "register": (
         "Registration",
-        "This event is triggered when a device registers but is not currently registered",
+        "Fires when a device that is not currently registered registers.",
     ),
     "service_added": (
         "Service Added",
-        "This event is triggered when an account's billable quantities change",
+        "Fires when the billable item counts on an account change.",
     ),
-    "system_alert": ("System Alert", "This event is triggered to alert the system administrators"),
+    "system_alert": ("System Alert", "Fires to send an alert to the system administrators."),
     "topup": (
         "Automatic Account Top-up",
-        "This event is triggered when an account automatic top-up is attempted",
+        "Fires when an automatic top-up of an account's balance is tried.",
     ),
     "transaction": (
         "Transaction Completed",
-        "This event is triggered when a transaction is attempted",
+        "Fires whenever a transaction is tried, whether or not it succeeds.",
     ),
     "voicemail_full": (
         "Voicemail Box Full",
-        "This event is triggered any time an attempt to leave a voicemail message is blocked "
-        "because the voicemail box is full",
+        "Fires when a caller cannot leave a voicemail message because the box is full.",
     ),
     "voicemail_new": (
         "New Voicemail Message",
-        "This event is triggered any time a voicemail message is left",
+        "Fires when a new voicemail message is left in a box.",
     ),
     "voicemail_saved": (
         "Voicemail Message Saved",
-        "This event is triggered any time a voicemail message is saved in the voicemail box "
-        "'new' folder",
+        "Fires when a voicemail message is saved to the box's 'new' folder.",
     ),
     "webhook": (
         "Callflow Webhook Triggered",
-        "This event is triggered when a corresponding webhook action in a callflow is reached",
+        "Fires when a callflow reaches a webhook action.",
     ),
-    "webhook_disabled": ("Webhook Disabled", "This event is triggered when a webhook is disabled"),
+    "webhook_disabled": ("Webhook Disabled", "Fires when a webhook is switched off."),
 }
 
 
@@ -192,38 +184,37 @@ def available_hooks(super_admin: bool = False) -> list[dict[str, Any]]:
         _row(
             "channel_answer",
             "Channel Answer",
-            "This webhook is triggered when a channel establishes two-way audio, such as a "
-            "voicemail box or the called party answering",
+            "Fires when a channel gets two-way audio, for example when the called party or a "
+            "voicemail box picks up.",
         ),
         _row(
             "channel_bridge",
             "Channel Bridge",
-            "This webhook is triggered when two channels are bridged together, such as two "
-            "users/devices connected together",
+            "Fires when two channels are joined, for example when two users or devices are "
+            "connected.",
         ),
         _row(
             "channel_create",
             "Channel Create",
-            "This webhook is triggered when a new channel is created",
+            "Fires when a new channel is set up.",
         ),
         _row(
             "channel_destroy",
             "Channel Destroy",
-            "This webhook is triggered when a channel is destroyed, usually as a result of a "
-            "hangup",
+            "Fires when a channel is torn down, most often because of a hangup.",
         ),
         _row(
             "notifications",
             "Notifications Webhook",
-            "Fire a webhook when a notification event is triggered in Kazoo",
+            "Fires when Kazoo raises a notification event.",
             type={"type": "object", "items": types},
         ),
         _row(
             "object",
             "Object",
-            "Receive notifications when objects (like JSON document objects) in Kazoo are changed",
-            type=_object_filter("A list of object types to handle", OBJECT_TYPES),
-            action=_object_filter("A list of object actions to handle", OBJECT_ACTIONS),
+            "Fires when an object in Kazoo, such as a JSON document, changes.",
+            type=_object_filter("Object types this hook should handle.", OBJECT_TYPES),
+            action=_object_filter("Object actions this hook should handle.", OBJECT_ACTIONS),
         ),
     ]
 

@@ -65,8 +65,10 @@ async def test_a_channel_hook_gets_kazoos_form_data_and_get_puts_it_in_the_query
     client: Client, app: web.Application, tree: Tree, auth_headers: Any, receiver: Receiver
 ) -> None:
     headers = await auth_headers("customer")
-    await create_hook(client, tree.customer, headers, uri=receiver.url, hook="channel_create")
-    await create_hook(
+    posted = await create_hook(
+        client, tree.customer, headers, uri=receiver.url, hook="channel_create"
+    )
+    got_by_get = await create_hook(
         client,
         tree.customer,
         headers,
@@ -84,6 +86,10 @@ async def test_a_channel_hook_gets_kazoos_form_data_and_get_puts_it_in_the_query
     query = by_method["GET"].query
     assert query["hook_event"] == "channel_answer" and query["x"] == "1"
     assert by_method["GET"].body == b""
+    Webhook(posted["secret"]).verify(
+        by_method["POST"].body, by_method["POST"].headers, json_parse=False
+    )
+    Webhook(got_by_get["secret"]).verify(b"", by_method["GET"].headers, json_parse=False)
 
 
 async def test_a_failing_receiver_gets_one_try_plus_retries_and_attempts_are_listed(
