@@ -19,6 +19,7 @@ from gateway.crossbar.dispatch import api, banner
 from gateway.crossbar.resource import Registry
 from gateway.events import Outbox, Relay, outbox, stream
 from gateway.events.relay import TASK_NAME, RelayConfig
+from gateway.events.retention import Sweeper
 from gateway.keys import (
     ACCOUNT_CACHE,
     EVENT_OUTBOX,
@@ -35,6 +36,7 @@ from gateway.keys import (
 from gateway.migrations import upgrade
 from gateway.provision import bootstrap_master
 from gateway.resources import RESOURCES as ALL_RESOURCES
+from gateway.resources.sms_carrier import apply_sms_status, sms_feed
 from gateway.resources.vm_intake import deposit_voicemail
 from gateway.resources.webhook_docs import hook_disabler
 from gateway.settings import Settings
@@ -42,8 +44,10 @@ from gateway.store import Store
 from gateway.webhooks import attempts, pending
 from gateway.webhooks.fanout import Fanout
 from gateway.webhooks.sender import Sender, SenderConfig
-from schemas.intake import VoicemailEvent
+from schemas.intake import SmsStatusEvent, VoicemailEvent
 
+# Collections swept by expiry rather than by TTL indexes (see gateway/events/retention.py).
+EXPIRIES = (intake.EXPIRY, stream.EXPIRY, attempts.EXPIRY)
 FANOUT_TASK = "webhook-fanout"
 SENDER_TASK = "webhook-sender"
 STOP_SECONDS = 5.0
@@ -59,13 +63,13 @@ async def prepare_store(store: Store, registry: Registry) -> None:
             *registry.indexes(),
             *tokens.INDEXES,
             *throttle.INDEXES,
-            *intake.INDEXES,
             *outbox.INDEXES,
             *stream.INDEXES,
             *pending.INDEXES,
             *attempts.INDEXES,
         ]
     )
+    await Sweeper(store, EXPIRIES).prepare()
 
 
 def cache_limits(settings: Settings) -> CacheLimits:
@@ -113,10 +117,14 @@ def create_app(settings: Settings, store: Store) -> web.Application:
     limits = cache_limits(settings)
     app[ACCOUNT_CACHE] = AccountCache(store, limits)
     app[INTAKE_KEYS] = IntakeKeys(store, settings.intake_keys, limits)
-    types: EventTypes = {**intake.TYPES, "voicemail": (VoicemailEvent, deposit_voicemail)}
+    types: EventTypes = {
+        **intake.TYPES,
+        "voicemail": (VoicemailEvent, deposit_voicemail),
+        "sms_status": (SmsStatusEvent, apply_sms_status),
+    }
     app[INTAKE_TYPES] = types
     app[EVENT_OUTBOX] = Outbox(store)
-    app[EVENT_RELAY] = Relay(store, relay_config(settings))
+    app[EVENT_RELAY] = Relay(store, relay_config(settings), sweeper=Sweeper(store, EXPIRIES))
     app[EVENT_OUTBOX].on_change(app[EVENT_RELAY].wake)
     app[WEBHOOK_SENDER] = Sender(store, sender_config(settings), hook_disabler(app))
     app[WEBHOOK_FANOUT] = Fanout(store, ancestors_of(app), app[WEBHOOK_SENDER].wake)
@@ -145,6 +153,7 @@ def create_app(settings: Settings, store: Store) -> web.Application:
     app.cleanup_ctx.append(services)
     app.cleanup_ctx.append(relay)
     app.router.add_route("*", "/v2/intake", intake.intake)
+    app.router.add_route("*", "/v2/intake/sms", sms_feed)
     app.router.add_route("*", r"/{version:v\d+}", api)
     app.router.add_route("*", r"/{version:v\d+}/{tail:.*}", api)
     app.router.add_route("*", "/{tail:.*}", banner)

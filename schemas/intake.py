@@ -5,7 +5,7 @@ from __future__ import annotations
 from schemas.fields import Int, Obj, OpenSchema, Str
 
 ID_PATTERN = "^[0-9a-f]{32}$"
-EVENT_TYPES = ("registration", "channel", "cdr", "voicemail")
+EVENT_TYPES = ("registration", "channel", "cdr", "voicemail", "sms_status")
 # A day: longer than any SIP registrar grants; the registration expires on its own after it.
 MAX_REGISTRATION_EXPIRES = 86_400
 
@@ -95,3 +95,12 @@ class VoicemailEvent(IntakeEvent):
         enum=("audio/mpeg", "audio/mp3", "audio/wav", "audio/x-wav", "audio/ogg"),
         load_default="audio/mpeg",
     )
+
+
+class SmsStatusEvent(IntakeEvent):
+    """The carrier side took, delivered or failed a text message taken from the SMS feed."""
+
+    message_id = Str(required=True, pattern=ID_PATTERN)
+    status = Str(required=True, enum=("sent", "delivered", "failed"))
+    reason = Str(max_length=512)
+    carrier_message_id = Str(max_length=256)

@@ -33,8 +33,9 @@ from gateway.crossbar.jsonout import encode
 from gateway.crossbar.render import render_error, render_reply
 from gateway.crossbar.validation import load
 from gateway.events.outbox import intake_intent
+from gateway.events.retention import Expiry
 from gateway.keys import ACCOUNT_CACHE, EVENT_OUTBOX, INTAKE_KEYS, INTAKE_TYPES, SETTINGS
-from gateway.store import DuplicateValue, Index, StoreUnavailable
+from gateway.store import DuplicateValue, StoreUnavailable
 from schemas.intake import CdrEvent, ChannelEvent, IntakeEvent, RegistrationEvent
 
 INTAKE_EVENTS = "intake_events"
@@ -42,7 +43,8 @@ EXPIRES_AT = "pvt_expires_at"
 # How long an event id is remembered: replays within it change nothing.
 REMEMBER_EVENTS = timedelta(days=7)
 MAX_EVENT_BYTES = 65_536
-INDEXES = (Index(INTAKE_EVENTS, "intake_events_expiry", (EXPIRES_AT,), ttl_seconds=0),)
+# Swept by the event relay's sweeper (a TTL index would make every replay check a scan).
+EXPIRY = Expiry(INTAKE_EVENTS, EXPIRES_AT)
 # An event's effect; a reason when the event cannot be taken after all (nothing changed).
 Apply = Callable[[Context, dict[str, Any]], Awaitable["str | None"]]
 EventTypes = dict[str, tuple[type[Schema], Apply]]

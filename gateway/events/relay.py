@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from gateway.events.decide import DocKey, decide, doc_key
 from gateway.events.lease import Lease
 from gateway.events.outbox import DOCUMENT, OUTBOX, Intent
+from gateway.events.retention import Sweeper
 from gateway.events.stream import BY_ACCOUNT, EVENTS, EXPIRES_AT, Event, EventStream, account_key
 from gateway.store import DuplicateValue, Store, StoreUnavailable
 
@@ -58,9 +59,14 @@ class Relay:
     """One instance's relay; `run` is its background loop, `drain` a round on demand."""
 
     def __init__(
-        self, store: Store, config: RelayConfig, clock: Callable[[], float] = time.time
+        self,
+        store: Store,
+        config: RelayConfig,
+        clock: Callable[[], float] = time.time,
+        sweeper: Sweeper | None = None,
     ) -> None:
         self.store = store
+        self.sweeper = sweeper
         self.config = config
         self.clock = clock
         self.stream = EventStream(store)
@@ -85,6 +91,8 @@ class Relay:
             self._woken.clear()
             try:
                 moved = await self.relay_once()
+                if self.sweeper is not None:
+                    await self.sweeper.sweep_if_due()
                 failing = False
             except StoreUnavailable:
                 if not failing:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.events.retention import Expiry
 from gateway.store import Index, Store
 
 EVENTS = "events"
@@ -12,7 +13,6 @@ EXPIRES_AT = "expires_at"
 BY_ACCOUNT = "pvt_by_account"
 INDEXES = (
     Index(EVENTS, "events_seq", ("seq",), unique=True),
-    Index(EVENTS, "events_expiry", (EXPIRES_AT,), ttl_seconds=0),
     Index(EVENTS, "events_by_account", (BY_ACCOUNT,), sparse_on=BY_ACCOUNT),
 )
 Event = dict[str, Any]
@@ -21,6 +21,9 @@ Event = dict[str, Any]
 def account_key(account_id: str, seq: int) -> str:
     """An event's place among its account's events."""
     return f"{account_id}\x1f{seq:016d}"
+
+
+EXPIRY = Expiry(EVENTS, EXPIRES_AT)
 
 
 class EventStream:

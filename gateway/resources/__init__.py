@@ -21,6 +21,7 @@ from gateway.resources.presence import PRESENCE_RESOURCE
 from gateway.resources.queues import QUEUES_RESOURCE
 from gateway.resources.registrations import REGISTRATIONS_RESOURCE
 from gateway.resources.schemas import SCHEMAS_RESOURCE
+from gateway.resources.sms import SMS_RESOURCE
 from gateway.resources.temporal_rules import TEMPORAL_RULES_RESOURCE, TEMPORAL_RULES_SETS_RESOURCE
 from gateway.resources.users import USERS_RESOURCE
 from gateway.resources.vmboxes import VMBOXES_RESOURCE
@@ -51,6 +52,7 @@ RESOURCES = (
     QUEUES_RESOURCE,
     WEBHOOKS_RESOURCE,
     EVENTS_RESOURCE,
+    SMS_RESOURCE,
     DIRECTORIES_RESOURCE,
     FAXBOXES_RESOURCE,
     BLACKLISTS_RESOURCE,

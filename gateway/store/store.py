@@ -158,6 +158,13 @@ class Store:
         except (ConnectionFailure, ServerSelectionTimeoutError) as err:
             raise StoreUnavailable() from err
 
+    async def drop_ttl_indexes(self, kind: str) -> None:
+        """Drop every TTL index of a kind (their collections are swept instead)."""
+        found = await self._guard(self._kind(kind).index_information())
+        for name, info in found.items():
+            if "expireAfterSeconds" in info:
+                await self.drop_index(kind, name)
+
     async def drop_index(self, kind: str, name: str) -> None:
         """Drop an index by name; nothing when it does not exist."""
         try:

@@ -9,6 +9,7 @@ from typing import Any
 
 from gateway.crossbar.clock import GREGORIAN_OFFSET
 from gateway.crossbar.documents import Listing, stamp_keys
+from gateway.events.retention import Expiry
 from gateway.store import Index, Store
 from gateway.store.ids import new_id
 
@@ -19,10 +20,10 @@ BY_HOOK = Listing("pvt_by_hook", lambda doc: f"{doc['account_id']}/{doc['hook_id
 LISTINGS = (BY_ACCOUNT, BY_HOOK)
 INDEXES = (
     *(listing.index(ATTEMPTS) for listing in LISTINGS),
-    Index(ATTEMPTS, "webhook_attempts_expiry", (EXPIRES_AT,), ttl_seconds=0),
     Index(ATTEMPTS, "webhook_attempts_event", ("event_id",)),
 )
 EXCERPT_CHARS = 200
+EXPIRY = Expiry(ATTEMPTS, EXPIRES_AT)
 
 
 @dataclass(frozen=True)

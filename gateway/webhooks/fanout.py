@@ -45,6 +45,8 @@ class Fanout:
         self.lease = Lease(store, "webhooks_fanout", 10.0)
         self._woken = asyncio.Event()
         self._batch = asyncio.Lock()
+        # Only the lease holder moves the cursor, so while it holds it, it knows it.
+        self._cursor: int | None = None
 
     def wake(self) -> None:
         """New events may be on the stream."""
@@ -82,9 +84,12 @@ class Fanout:
         """One batch of events; how many were read."""
         async with self._batch:
             if not await self.lease.hold():
+                self._cursor = None
                 return 0
-            cursor = await self.store.get(SYSTEM, CURSOR)
-            after = int(cursor["seq"]) if cursor else await self.initialise()
+            if self._cursor is None:
+                cursor = await self.store.get(SYSTEM, CURSOR)
+                self._cursor = int(cursor["seq"]) if cursor else await self.initialise()
+            after = self._cursor
             events = await self.stream.read(after=after, limit=BATCH)
             if not events:
                 return 0
@@ -96,6 +101,7 @@ class Fanout:
                     queued += deliveries_for(event, chain, hooks)
             await self.store.insert_missing(DELIVERIES, queued)
             await self.store.upsert(SYSTEM, {"id": CURSOR, "seq": events[-1]["seq"]})
+            self._cursor = int(events[-1]["seq"])
             if queued:
                 self.on_queued()
             return len(events)

@@ -35,6 +35,7 @@ KAZOO_TYPE = {
     "media": "media",
     "menus": "menu",
     "queues": "queue",
+    "sms": "sms",
     "temporal_rules": "temporal_rule",
     "temporal_rules_sets": "temporal_rule_set",
     "users": "user",
@@ -121,6 +122,19 @@ _VOICEMAIL_KEYS = (
     "to_realm",
     "to_user",
     "voicemail_transcription",
+)
+
+# A channel that ended with one of these was never answered.
+UNANSWERED = frozenset({"NO_ANSWER", "ORIGINATOR_CANCEL", "NO_USER_RESPONSE"})
+_MISSED_KEYS = (
+    "call_id",
+    "caller_id_name",
+    "caller_id_number",
+    "from_realm",
+    "from_user",
+    "to",
+    "to_realm",
+    "to_user",
 )
 
 
@@ -223,8 +237,28 @@ def notification_payloads(event: Event) -> list[Payload]:
         return [_voicemail_new(event)]
     if event["type"] == "registration":
         return _registration(event)
-    # A missed call is the callflow's verdict (no bridge, no message), which no event carries.
+    if event["type"] == "channel":
+        return _missed_call(event)
     return []
+
+
+def _missed_call(event: Event) -> list[Payload]:
+    """Kazoo's `missed_call`: an inbound call that ended unanswered, with no message left.
+
+    Kazoo decides it in the callflow; here the switch's hang-up cause tells (an adapter may say
+    `call_bridged` or `message_left` itself).
+    """
+    data = event["data"]
+    if event["action"] != "destroy" or data.get("direction") != "inbound":
+        return []
+    if data.get("call_bridged") or data.get("message_left"):
+        return []
+    if data.get("hangup_cause") not in UNANSWERED:
+        return []
+    payload = _notification("missed_call", event)
+    payload.update(call_bridged=False, message_left=False, timestamp=gregorian(event["at"]))
+    payload.update(_picked(data, _MISSED_KEYS))
+    return [payload]
 
 
 def notification_matches(
@@ -241,7 +275,8 @@ def hooks_for(event: Event) -> list[tuple[str, Payload]]:
             return [(OBJECT, object_payload(event))]
         return []
     if event["type"] == "channel" and event["action"] in CHANNEL_HOOKS:
-        return [(CHANNEL_HOOKS[event["action"]], channel_payload(event))]
+        hooks = [(CHANNEL_HOOKS[event["action"]], channel_payload(event))]
+        return hooks + [(NOTIFICATIONS, payload) for payload in notification_payloads(event)]
     return [(NOTIFICATIONS, payload) for payload in notification_payloads(event)]
 
 

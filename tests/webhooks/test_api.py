@@ -164,3 +164,75 @@ class TestPrivateAddresses:
         assert "uri" in body["data"]
         listing = await client.get(at(tree.customer, "/webhooks"), headers=headers)
         assert (await listing.json())["data"] == []
+
+
+async def test_an_unanswered_inbound_call_is_a_missed_call_notification(
+    client: Client, app: web.Application, tree: Tree, auth_headers: Any, receiver: Receiver
+) -> None:
+    headers = await auth_headers("customer")
+    await create_hook(
+        client,
+        tree.customer,
+        headers,
+        uri=receiver.url,
+        hook="notifications",
+        format="json",
+        custom_data={"type": "missed_call"},
+    )
+    base = {
+        "type": "channel",
+        "account_id": tree.customer["id"],
+        "action": "destroy",
+        "direction": "inbound",
+        "caller_id_number": "+15551230000",
+    }
+    events = [
+        {**base, "event_id": "d1", "call_id": "missed", "hangup_cause": "ORIGINATOR_CANCEL"},
+        {**base, "event_id": "d2", "call_id": "talked", "hangup_cause": "NORMAL_CLEARING"},
+        {
+            **base,
+            "event_id": "d3",
+            "call_id": "to-vm",
+            "hangup_cause": "NO_ANSWER",
+            "message_left": True,
+        },
+    ]
+    status, body = await send_events(client, events)
+    assert len(body["data"]["accepted"]) == 3, body
+    await deliver(app)
+    [got] = receiver.got
+    payload = json.loads(got.body)
+    assert payload["event_name"] == "missed_call" and payload["call_id"] == "missed"
+    assert payload["call_bridged"] is False and payload["message_left"] is False
+
+
+async def test_a_phone_going_away_is_a_deregister_notification(
+    client: Client, app: web.Application, tree: Tree, auth_headers: Any, receiver: Receiver
+) -> None:
+    headers = await auth_headers("customer")
+    await create_hook(
+        client, tree.customer, headers, uri=receiver.url, hook="notifications", format="json"
+    )
+    registration = {
+        "type": "registration",
+        "account_id": tree.customer["id"],
+        "username": "user_1001",
+        "realm": tree.customer["realm"],
+        "contact": "sip:user_1001@192.0.2.10:5060",
+    }
+    events = [
+        {
+            **registration,
+            "event_id": "r1",
+            "action": "register",
+            "expires": 300,
+            "first_registration": True,
+        },
+        {**registration, "event_id": "r2", "action": "register", "expires": 300},
+        {**registration, "event_id": "r3", "action": "unregister"},
+    ]
+    status, body = await send_events(client, events)
+    assert len(body["data"]["accepted"]) == 3, body
+    await deliver(app)
+    names = sorted(json.loads(got.body)["event_name"] for got in receiver.got)
+    assert names == ["deregister", "register"]  # a refresh is not a new registration

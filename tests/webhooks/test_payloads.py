@@ -90,7 +90,7 @@ def test_object_row_lists_types_and_actions_after_all() -> None:
     modifiers = AVAILABLE[-1]["modifiers"]
     assert modifiers["type"] == {
         "type": "array",
-        "description": "A list of object types to handle",
+        "description": "Object types this hook should handle.",
         "items": ["all", *OBJECT_TYPES],
     }
     assert modifiers["action"]["items"] == ["all", "doc_created", "doc_edited", "doc_deleted"]
@@ -100,7 +100,7 @@ def test_notification_types_hide_admin_only_ones_but_from_super_admins() -> None
     items = AVAILABLE[4]["modifiers"]["type"]["items"]
     assert items["voicemail_new"] == {
         "friendly_name": "New Voicemail Message",
-        "description": "This event is triggered any time a voicemail message is left",
+        "description": "Fires when a new voicemail message is left in a box.",
     }
     assert {"all", "register", "deregister", "missed_call"} <= set(items)
     assert not set(SUPER_ADMIN_ONLY) & set(items)
