@@ -127,7 +127,9 @@ def create_app(settings: Settings, store: Store) -> web.Application:
     app[EVENT_RELAY] = Relay(store, relay_config(settings), sweeper=Sweeper(store, EXPIRIES))
     app[EVENT_OUTBOX].on_change(app[EVENT_RELAY].wake)
     app[WEBHOOK_SENDER] = Sender(store, sender_config(settings), hook_disabler(app))
-    app[WEBHOOK_FANOUT] = Fanout(store, ancestors_of(app), app[WEBHOOK_SENDER].wake)
+    app[WEBHOOK_FANOUT] = Fanout(
+        store, ancestors_of(app), app[WEBHOOK_SENDER].wake, settings.events_poll_ms / 1000
+    )
     app[EVENT_RELAY].on_published(app[WEBHOOK_FANOUT].wake)
 
     async def services(app: web.Application) -> AsyncIterator[None]:

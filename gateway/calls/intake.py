@@ -70,31 +70,51 @@ TYPES: EventTypes = {
 }
 
 
-async def intake(request: web.Request) -> web.StreamResponse:
-    """Authenticate the intake key, then take every event of the batch on its own."""
-    ctx = Context(
-        app=request.app, request=request, request_id=request_id_of(request), verb=request.method
-    )
-    try:
-        if ctx.verb != "POST":
-            raise MethodNotAllowed(["POST"])
-        if not await request.app[INTAKE_KEYS].valid(token_of(ctx)):
-            raise Unauthorized()
-        events = _batch(ctx, await read_body(request, ctx.settings.max_upload_size))
-        accepted: list[str] = []
-        rejected: list[dict[str, Any]] = []
-        for raw in events:
-            reason = await _take(ctx, raw)
-            if reason is None:
-                accepted.append(raw["event_id"])
-            else:
-                event_id = raw.get("event_id") if isinstance(raw, dict) else None
-                rejected.append({"event_id": event_id, **reason})
-        return render_reply(ctx, Reply({"accepted": accepted, "rejected": rejected}))
-    except ApiError as err:
-        return render_error(ctx, err)
-    except StoreUnavailable:
-        return render_error(ctx, DatastoreUnreachable())
+IntakeHandler = Callable[[Context, web.Request], Awaitable[Reply]]
+
+
+def intake_endpoint(
+    verb: str, handler: IntakeHandler
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """An endpoint for switch and carrier adapters: one verb, an intake key, Kazoo's errors."""
+
+    async def endpoint(request: web.Request) -> web.StreamResponse:
+        ctx = Context(
+            app=request.app,
+            request=request,
+            request_id=request_id_of(request),
+            verb=request.method,
+        )
+        try:
+            if ctx.verb != verb:
+                raise MethodNotAllowed([verb])
+            if not await request.app[INTAKE_KEYS].valid(token_of(ctx)):
+                raise Unauthorized()
+            return render_reply(ctx, await handler(ctx, request))
+        except ApiError as err:
+            return render_error(ctx, err)
+        except StoreUnavailable:
+            return render_error(ctx, DatastoreUnreachable())
+
+    return endpoint
+
+
+async def _take_batch(ctx: Context, request: web.Request) -> Reply:
+    """Take every event of the batch on its own."""
+    events = _batch(ctx, await read_body(request, ctx.settings.max_upload_size))
+    accepted: list[str] = []
+    rejected: list[dict[str, Any]] = []
+    for raw in events:
+        reason = await _take(ctx, raw)
+        if reason is None:
+            accepted.append(raw["event_id"])
+        else:
+            event_id = raw.get("event_id") if isinstance(raw, dict) else None
+            rejected.append({"event_id": event_id, **reason})
+    return Reply({"accepted": accepted, "rejected": rejected})
+
+
+intake = intake_endpoint("POST", _take_batch)
 
 
 def _batch(ctx: Context, raw: bytes) -> list[Any]:

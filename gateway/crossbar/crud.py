@@ -36,13 +36,7 @@ def document_handlers(docs: Documents, scope: Scope = account_scope) -> dict[str
         return await list_page(ctx, docs.kind, listing, scope_value, docs.row)
 
     async def create(ctx: Context) -> Reply:
-        saved = await save(ctx, docs, request_data(ctx), None)
-        return Reply(
-            docs.show(ctx, saved),
-            status=201,
-            revision=saved["_rev"],
-            headers={"Location": location(ctx, saved["id"])},
-        )
+        return created_reply(ctx, docs, await save(ctx, docs, request_data(ctx), None))
 
     async def read(ctx: Context) -> Reply:
         doc = await load_scoped(ctx, docs, ctx.args[-1])
@@ -78,6 +72,16 @@ def document_handlers(docs: Documents, scope: Scope = account_scope) -> dict[str
         "1:PATCH": patch,
         "1:DELETE": delete,
     }
+
+
+def created_reply(ctx: Context, docs: Documents, saved: dict[str, Any]) -> Reply:
+    """201 with the new document, its revision and its Location."""
+    return Reply(
+        docs.show(ctx, saved),
+        status=201,
+        revision=saved["_rev"],
+        headers={"Location": location(ctx, saved["id"])},
+    )
 
 
 def _saved(ctx: Context, docs: Documents, saved: dict[str, Any]) -> Reply:

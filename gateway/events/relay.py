@@ -19,8 +19,9 @@ from gateway.events.decide import DocKey, decide, doc_key
 from gateway.events.lease import Lease
 from gateway.events.outbox import DOCUMENT, OUTBOX, Intent
 from gateway.events.retention import Sweeper
+from gateway.events.rounds import Wakeup, run_rounds
 from gateway.events.stream import BY_ACCOUNT, EVENTS, EXPIRES_AT, Event, EventStream, account_key
-from gateway.store import DuplicateValue, Store, StoreUnavailable
+from gateway.store import DuplicateValue, Store
 
 log = logging.getLogger(__name__)
 TASK_NAME = "event-relay"
@@ -71,7 +72,7 @@ class Relay:
         self.clock = clock
         self.stream = EventStream(store)
         self.lease = Lease(store, "events_relay", config.lease_seconds, clock)
-        self._woken = asyncio.Event()
+        self._wakeup = Wakeup()
         self._round = asyncio.Lock()
         self._next_seq: int | None = None
         self._listeners: list[Callable[[], None]] = []
@@ -82,33 +83,24 @@ class Relay:
 
     def wake(self) -> None:
         """Something was announced here: run a round soon."""
-        self._woken.set()
+        self._wakeup.set()
 
     async def run(self) -> None:
         """Rounds until cancelled: at once after a wake-up, else every poll interval."""
-        failing = False
-        while True:
-            self._woken.clear()
-            try:
-                moved = await self.relay_once()
-                if self.sweeper is not None:
-                    await self.sweeper.sweep_if_due()
-                failing = False
-            except StoreUnavailable:
-                if not failing:
-                    log.warning("event relay: the store is unreachable; retrying")
-                failing, moved = True, 0
-            except Exception:
-                log.exception("event relay round failed")
-                moved = 0
-            if moved >= self.config.batch:
-                continue
-            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.config.poll_seconds):
-                    await self._woken.wait()
-            if self._woken.is_set():
-                await asyncio.sleep(self.config.settle_seconds)
+        await run_rounds(
+            "event relay",
+            self._round_and_sweep,
+            self._wakeup,
+            self.config.poll_seconds,
+            again=lambda moved: moved >= self.config.batch,
+            settle_seconds=self.config.settle_seconds,
+        )
+
+    async def _round_and_sweep(self) -> int:
+        moved = (await self.relay_round()).total
+        if self.sweeper is not None:
+            await self.sweeper.sweep_if_due()
+        return moved
 
     async def drain(self) -> int:
         """Run rounds until nothing more can move now; the number of events published."""
@@ -123,10 +115,6 @@ class Relay:
         """Hand the lease over at shutdown (best effort: unrenewed, it expires anyway)."""
         with contextlib.suppress(Exception):
             await self.lease.release()
-
-    async def relay_once(self) -> int:
-        """One round; how many intents left the outbox (published or dropped)."""
-        return (await self.relay_round()).total
 
     async def relay_round(self) -> Moved:
         """One round: publish what happened, drop what never will."""

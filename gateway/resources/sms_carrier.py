@@ -12,22 +12,12 @@ from typing import Any
 
 from aiohttp import web
 
-from gateway.auth.credentials import token_of
+from gateway.calls.intake import intake_endpoint
 from gateway.crossbar.context import Context, Reply
-from gateway.crossbar.dispatch import request_id_of
-from gateway.crossbar.errors import (
-    ApiError,
-    DatastoreUnreachable,
-    MethodNotAllowed,
-    Unauthorized,
-    invalid,
-)
+from gateway.crossbar.errors import invalid
 from gateway.crossbar.merge import public
-from gateway.crossbar.render import render_error, render_reply
 from gateway.crossbar.write import save
-from gateway.keys import INTAKE_KEYS
 from gateway.resources.sms import DUE, SMS, SMS_DOCS
-from gateway.store import StoreUnavailable
 
 LEASE_SECONDS = 60.0
 FEED_MAX = 100
@@ -36,30 +26,21 @@ RANK = {"queued": 0, "sent": 1, "delivered": 2, "failed": 2}
 FEED_KEYS = ("message_id", "from", "to", "body", "route_type", "custom_vars")
 
 
-async def sms_feed(request: web.Request) -> web.StreamResponse:
+async def _take_due(ctx: Context, request: web.Request) -> Reply:
     """Hand the carrier side up to `limit` due messages, leased for a minute."""
-    ctx = Context(
-        app=request.app, request=request, request_id=request_id_of(request), verb=request.method
-    )
-    try:
-        if ctx.verb != "GET":
-            raise MethodNotAllowed(["GET"])
-        if not await request.app[INTAKE_KEYS].valid(token_of(ctx)):
-            raise Unauthorized()
-        limit = _limit(ctx.query.get("limit", "20"))
-        taken: list[dict[str, Any]] = []
-        while len(taken) < limit:
-            now = time.time()
-            message = await ctx.store.claim_due(SMS, DUE, now, now + LEASE_SECONDS)
-            if message is None:
-                break
-            row = {key: message[key] for key in FEED_KEYS if key in message}
-            taken.append({**row, "account_id": message["pvt_account_id"]})
-        return render_reply(ctx, Reply(taken))
-    except ApiError as err:
-        return render_error(ctx, err)
-    except StoreUnavailable:
-        return render_error(ctx, DatastoreUnreachable())
+    limit = _limit(ctx.query.get("limit", "20"))
+    taken: list[dict[str, Any]] = []
+    while len(taken) < limit:
+        now = time.time()
+        message = await ctx.store.claim_due(SMS, DUE, now, now + LEASE_SECONDS)
+        if message is None:
+            break
+        row = {key: message[key] for key in FEED_KEYS if key in message}
+        taken.append({**row, "account_id": message["pvt_account_id"]})
+    return Reply(taken)
+
+
+sms_feed = intake_endpoint("GET", _take_due)
 
 
 def _limit(raw: str) -> int:

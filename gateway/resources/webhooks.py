@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from gateway.auth.tree import ACCOUNTS
 from gateway.crossbar.context import Context, Reply
-from gateway.crossbar.crud import document_handlers, document_resource
+from gateway.crossbar.crud import created_reply, document_handlers, document_resource
 from gateway.crossbar.errors import invalid
 from gateway.crossbar.merge import public
 from gateway.crossbar.resource import Route
-from gateway.crossbar.write import save
+from gateway.crossbar.write import request_data, save
 from gateway.resources.accounts import descendants_query
 from gateway.resources.webhook_docs import SECRET, WEBHOOK_DOCS, WEBHOOKS
 from gateway.resources.webhook_tools import TOOL_ROUTES
@@ -22,10 +22,9 @@ _HANDLERS = document_handlers(WEBHOOK_DOCS)
 
 async def create_hook(ctx: Context) -> Reply:
     """PUT: as any document, and the reply carries the signing secret, this once."""
-    reply = await _HANDLERS["0:PUT"](ctx)
-    stored = await ctx.store.get(WEBHOOKS, reply.data["id"])
-    if stored is not None:
-        reply.data["secret"] = stored[SECRET]
+    saved = await save(ctx, WEBHOOK_DOCS, request_data(ctx), None)
+    reply = created_reply(ctx, WEBHOOK_DOCS, saved)
+    reply.data["secret"] = saved[SECRET]
     return reply
 
 

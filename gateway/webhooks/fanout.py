@@ -14,8 +14,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from gateway.events.lease import Lease
+from gateway.events.rounds import Wakeup, run_rounds
 from gateway.events.stream import EventStream
-from gateway.store import SYSTEM, Store, StoreUnavailable
+from gateway.store import SYSTEM, Store
 from gateway.webhooks.matching import Hook, deliveries_for
 from gateway.webhooks.pending import DELIVERIES
 
@@ -43,32 +44,24 @@ class Fanout:
         self.on_queued = on_queued
         self.poll_seconds = poll_seconds
         self.lease = Lease(store, "webhooks_fanout", 10.0)
-        self._woken = asyncio.Event()
+        self._wakeup = Wakeup()
         self._batch = asyncio.Lock()
         # Only the lease holder moves the cursor, so while it holds it, it knows it.
         self._cursor: int | None = None
 
     def wake(self) -> None:
         """New events may be on the stream."""
-        self._woken.set()
+        self._wakeup.set()
 
     async def run(self) -> None:
         """Batches until cancelled."""
-        while True:
-            self._woken.clear()
-            try:
-                moved = await self.run_once()
-            except StoreUnavailable:
-                moved = 0
-            except Exception:
-                log.exception("webhook fan-out failed")
-                moved = 0
-            if moved >= BATCH:
-                continue
-            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.poll_seconds):
-                    await self._woken.wait()
+        await run_rounds(
+            "webhook fan-out",
+            self.run_once,
+            self._wakeup,
+            self.poll_seconds,
+            again=lambda moved: moved >= BATCH,
+        )
 
     async def drain(self) -> None:
         """Batches until the stream is followed to its end."""
@@ -93,10 +86,11 @@ class Fanout:
             events = await self.stream.read(after=after, limit=BATCH)
             if not events:
                 return 0
-            hooks = await self._hooks(events)
+            chains = await self._chains(events)
+            hooks = await self._hooks(chains)
             queued = []
             for event in events:
-                chain = await self.ancestors(event["account_id"]) if event["account_id"] else None
+                chain = chains.get(event.get("account_id") or "")
                 if chain is not None:
                     queued += deliveries_for(event, chain, hooks)
             await self.store.insert_missing(DELIVERIES, queued)
@@ -111,13 +105,18 @@ class Fanout:
         first = {"id": CURSOR, "seq": await self.stream.last_seq()}
         return int((await self.store.put_if_absent(SYSTEM, first))["seq"])
 
-    async def _hooks(self, events: list[dict[str, Any]]) -> dict[str, list[Hook]]:
-        """The enabled hooks of every account the events touch, and of their ancestors."""
-        accounts: set[str] = set()
-        for event in events:
-            if event.get("account_id"):
-                accounts.add(event["account_id"])
-                accounts.update(await self.ancestors(event["account_id"]) or [])
+    async def _chains(self, events: list[dict[str, Any]]) -> dict[str, list[str]]:
+        """The ancestors of each account the events touch (accounts gone are left out)."""
+        chains: dict[str, list[str]] = {}
+        for account_id in {event["account_id"] for event in events if event.get("account_id")}:
+            chain = await self.ancestors(account_id)
+            if chain is not None:
+                chains[account_id] = chain
+        return chains
+
+    async def _hooks(self, chains: dict[str, list[str]]) -> dict[str, list[Hook]]:
+        """The enabled hooks of those accounts and of their ancestors."""
+        accounts = set(chains).union(*chains.values())
         found = await self.store.find(
             WEBHOOKS, {"pvt_account_id": {"$in": sorted(accounts)}, "enabled": True}
         )

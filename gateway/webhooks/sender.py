@@ -7,7 +7,6 @@ exponential back-off; a hook whose events keep failing is disabled.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -17,6 +16,7 @@ from typing import Any
 
 import aiohttp
 
+from gateway.events.rounds import Wakeup, run_rounds
 from gateway.store import Store, StoreUnavailable
 from gateway.webhooks.addresses import UnsafeAddress, check_url, safe_connector
 from gateway.webhooks.attempts import Outcome, record_attempt
@@ -61,7 +61,7 @@ class Sender:
         self.store = store
         self.config = config
         self.disable = disable
-        self._woken = asyncio.Event()
+        self._wakeup = Wakeup()
         self._slots = asyncio.Semaphore(config.concurrency)
         self._per_hook: dict[str, int] = {}
         self._running: set[asyncio.Task[None]] = set()
@@ -70,7 +70,7 @@ class Sender:
 
     def wake(self) -> None:
         """Deliveries were queued."""
-        self._woken.set()
+        self._wakeup.set()
 
     def session(self) -> aiohttp.ClientSession:
         """The HTTP client (made on first use, inside the running loop)."""
@@ -81,21 +81,14 @@ class Sender:
 
     async def run(self) -> None:
         """Claim and send until stopped."""
-        while not self._stopping:
-            self._woken.clear()
-            try:
-                started = await self.send_due()
-            except StoreUnavailable:
-                started = 0
-            except Exception:
-                log.exception("webhook delivery round failed")
-                started = 0
-            if started:
-                continue
-            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.config.poll_seconds):
-                    await self._woken.wait()
+        await run_rounds(
+            "webhook delivery",
+            self.send_due,
+            self._wakeup,
+            self.config.poll_seconds,
+            again=lambda started: started > 0,
+            stopping=lambda: self._stopping,
+        )
 
     async def send_due(self) -> int:
         """Start a try for each due delivery while slots are free; how many started."""
