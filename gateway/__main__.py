@@ -16,6 +16,7 @@ from aiohttp import web
 from aiohttp.log import access_logger
 
 from gateway.app import cache_limits, create_app, prepare_store
+from gateway.app_catalog import CatalogError, init_apps, init_configured_apps, install_fixture_apps
 from gateway.auth.tokens import TokenService, shared_secret
 from gateway.calls.key_commands import intake_key_command
 from gateway.keys import RESOURCES, TOKENS
@@ -49,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("intake-keys", help="list the stored intake keys")
     revoke = commands.add_parser("revoke-intake-key", help="revoke an intake key")
     revoke.add_argument("id", help="the key's id as listed (12 characters are enough)")
+    apps = commands.add_parser("init-apps", help="register the Monster apps of a folder")
+    apps.add_argument("directory", type=Path, help="a folder of apps, each with metadata/app.json")
+    apps.add_argument("--api-url", help="the API URL the apps should call (default: none)")
     sim = commands.add_parser("simulate", help="drive a running gateway's intake")
     sim.add_argument("--accounts", required=True, help="comma-separated account names or ids")
     sim.add_argument("--url", default="http://127.0.0.1:8000")
@@ -83,7 +87,10 @@ async def serve(settings: Settings, host: str, port: int, fixtures: Path | None)
 
         async def seed(app: web.Application) -> AsyncIterator[None]:
             if fixtures is not None:
-                print_logins(await load_fixtures(app, fixtures), host, port)
+                logins = await load_fixtures(app, fixtures)
+                await init_configured_apps(app)
+                await install_fixture_apps(app, fixtures)
+                print_logins(logins, host, port)
             yield
 
         app.cleanup_ctx.append(seed)
@@ -121,6 +128,21 @@ async def create_account_command(
         return 0
 
 
+async def init_apps_command(settings: Settings, directory: Path, api_url: str | None) -> int:
+    """Kazoo's `init_apps`: register (or refresh) every app of a folder in the catalog."""
+    async with open_store(settings) as store:
+        app = create_app(settings, store)
+        await prepare_store(store, app[RESOURCES])
+        try:
+            registered = await init_apps(app, directory, api_url)
+        except CatalogError as err:
+            print(f"init-apps: {err}", file=sys.stderr)
+            return 1
+        for doc in registered:
+            print(f"registered {doc['name']} ({doc['id']})")
+        return 0
+
+
 def run(main: Coroutine[Any, Any, Result]) -> Result:
     """Run on uvloop where it is installed (it cuts the driver's and aiohttp's CPU per request)."""
     try:
@@ -152,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             accounts = [name.strip() for name in args.accounts.split(",") if name.strip()]
             return run(simulate(settings, args.url, key, accounts, args.rate, args.duration))
+        if args.command == "init-apps":
+            return run(init_apps_command(settings, args.directory, args.api_url))
         if args.command in INTAKE_KEY_COMMANDS:
             action = INTAKE_KEY_COMMANDS[args.command]
             value = str(getattr(args, "name", None) or getattr(args, "id", ""))

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from aiohttp import web
 
+from gateway.app_catalog import init_configured_apps
 from gateway.auth import throttle, tokens
 from gateway.auth.cache import CacheLimits
 from gateway.auth.tokens import TokenService, shared_secret
@@ -137,6 +138,7 @@ def create_app(settings: Settings, store: Store) -> web.Application:
         secret = await shared_secret(store, settings.secret_key)
         app[TOKENS] = TokenService(store, secret, settings.token_ttl, limits)
         await bootstrap_master(app)
+        await init_configured_apps(app)
         yield
 
     async def relay(app: web.Application) -> AsyncIterator[None]:

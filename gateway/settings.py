@@ -47,6 +47,8 @@ class Settings:
     webhooks_concurrency: int = 16
     webhooks_disable_after: int = 6
     webhooks_attempts_days: int = 7
+    apps_dir: str | None = None
+    apps_api_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -87,6 +89,8 @@ class Settings:
             webhooks_concurrency=_int(env, "GATEWAY_WEBHOOKS_CONCURRENCY", 16, 1, 1000),
             webhooks_disable_after=_int(env, "GATEWAY_WEBHOOKS_DISABLE_AFTER", 6, 1, 25),
             webhooks_attempts_days=_int(env, "GATEWAY_WEBHOOKS_ATTEMPTS_DAYS", 7, 1, 90),
+            apps_dir=get("GATEWAY_APPS_DIR") or None,
+            apps_api_url=get("GATEWAY_APPS_API_URL") or None,
             trusted_proxies=frozenset(
                 p.strip() for p in get("GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),

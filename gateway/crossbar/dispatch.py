@@ -126,7 +126,7 @@ async def _prepare(ctx: Context) -> Handler | None:
         own = Noun(ACCOUNTS, (ctx.identity.account_id, *first.args[1:]))
         ctx.nouns = (own, *path.nouns[1:])
     await _resolve_account(ctx)
-    if ctx.verb not in resource.public and route is not resource.unscoped:
+    if not _is_public(ctx.verb, resource, route):
         await _authenticate(ctx)
         _authorize_tree(ctx)
         await _authorize_priv_level(ctx, resource)
@@ -147,6 +147,12 @@ async def _prepare(ctx: Context) -> Handler | None:
     return route.handlers[ctx.verb]
 
 
+def _is_public(verb: str, resource: Resource, route: Route) -> bool:
+    """True when this verb needs no login here."""
+    unscoped = any(route is served for served in resource.unscoped)
+    return verb in resource.public or verb in route.public or unscoped
+
+
 # Kazoo: `accounts/{A}/descendants/<module>` acts on the account's whole subtree (for a
 # resource that lists "descendants" among its parents).
 SUBTREE = "descendants"
@@ -155,10 +161,11 @@ SUBTREE = "descendants"
 def _route(nouns: tuple[Noun, ...], resources: dict[str, Resource]) -> tuple[Resource, Route]:
     """The handling resource and route; 404 for a chain no resource serves."""
     resource = resources[nouns[-1].name]
-    if len(nouns) == 1 and resource.scoped and resource.unscoped is not None:
-        if nouns[0].args:
+    if len(nouns) == 1 and resource.scoped and resource.unscoped:
+        unscoped = resource.unscoped_route(nouns[0].args)
+        if unscoped is None:
             raise NoSuchPath()
-        return resource, resource.unscoped
+        return resource, unscoped
     for position, noun in enumerate(nouns[:-1]):
         parent = resources[noun.name]
         widening = position == 0 and noun.args[1:] == (SUBTREE,) and SUBTREE in resource.parents

@@ -27,6 +27,8 @@ class Route:
 
     pattern: tuple[str, ...]
     handlers: Mapping[str, Handler]
+    # Verbs this route serves without a login (Kazoo: an app's icon, a domain's logo).
+    public: frozenset[str] = frozenset()
 
     def matches(self, args: tuple[str, ...]) -> bool:
         """True when `args` fit the pattern; IDs take any non-empty segment."""
@@ -67,13 +69,22 @@ class Resource:
     documents: Documents | None = None
     user_may_write: OwnerCheck | None = None
     sub_documents: tuple[Documents, ...] = ()
-    # Served at `/v2/<name>`, with no account and no login (Kazoo's `GET /v2/webhooks`).
-    unscoped: Route | None = None
+    # Served at `/v2/<name>/...`, with no account and no login (Kazoo's `GET /v2/webhooks`,
+    # `GET /v2/whitelabel/{domain}`).
+    unscoped: tuple[Route, ...] = ()
 
     def route(self, args: tuple[str, ...]) -> Route | None:
         """The most specific route matching `args`."""
-        found = [route for route in self.routes if route.matches(args)]
-        return max(found, key=lambda route: route.literal_count) if found else None
+        return _most_specific(self.routes, args)
+
+    def unscoped_route(self, args: tuple[str, ...]) -> Route | None:
+        """The most specific account-less route matching `args`."""
+        return _most_specific(self.unscoped, args)
+
+
+def _most_specific(routes: tuple[Route, ...], args: tuple[str, ...]) -> Route | None:
+    found = [route for route in routes if route.matches(args)]
+    return max(found, key=lambda route: route.literal_count) if found else None
 
 
 @dataclass

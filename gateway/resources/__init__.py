@@ -1,9 +1,10 @@
 """Every crossbar module the gateway serves."""
 
 from gateway.resources.account_tree import ACCOUNTS_RESOURCE
+from gateway.resources.alerts import ALERTS_RESOURCE
+from gateway.resources.apps_store import APPS_STORE_RESOURCE
 from gateway.resources.auth import API_AUTH, TOKEN_AUTH, USER_AUTH
 from gateway.resources.blacklists import BLACKLISTS_RESOURCE
-from gateway.resources.branding import APPS_STORE, WHITELABEL_RESOURCE
 from gateway.resources.callflows import CALLFLOWS_RESOURCE
 from gateway.resources.cdrs import CDRS_RESOURCE
 from gateway.resources.channels import CHANNELS_RESOURCE
@@ -14,6 +15,8 @@ from gateway.resources.directories import DIRECTORIES_RESOURCE
 from gateway.resources.events_feed import EVENTS_RESOURCE
 from gateway.resources.faxboxes import FAXBOXES_RESOURCE
 from gateway.resources.groups import GROUPS_RESOURCE
+from gateway.resources.ledgers import LEDGERS_RESOURCE
+from gateway.resources.limits import LIMITS_RESOURCE
 from gateway.resources.media import MEDIA_RESOURCE
 from gateway.resources.menus import MENUS_RESOURCE
 from gateway.resources.phone_numbers import PHONE_NUMBERS_RESOURCE
@@ -21,11 +24,13 @@ from gateway.resources.presence import PRESENCE_RESOURCE
 from gateway.resources.queues import QUEUES_RESOURCE
 from gateway.resources.registrations import REGISTRATIONS_RESOURCE
 from gateway.resources.schemas import SCHEMAS_RESOURCE
+from gateway.resources.services import SERVICES_RESOURCE
 from gateway.resources.sms import SMS_RESOURCE
 from gateway.resources.temporal_rules import TEMPORAL_RULES_RESOURCE, TEMPORAL_RULES_SETS_RESOURCE
 from gateway.resources.users import USERS_RESOURCE
 from gateway.resources.vmboxes import VMBOXES_RESOURCE
 from gateway.resources.webhooks import WEBHOOKS_RESOURCE
+from gateway.resources.whitelabel import WHITELABEL_RESOURCE
 
 RESOURCES = (
     ACCOUNTS_RESOURCE,
@@ -40,7 +45,7 @@ RESOURCES = (
     API_AUTH,
     TOKEN_AUTH,
     SCHEMAS_RESOURCE,
-    APPS_STORE,
+    APPS_STORE_RESOURCE,
     WHITELABEL_RESOURCE,
     MEDIA_RESOURCE,
     PHONE_NUMBERS_RESOURCE,
@@ -58,4 +63,8 @@ RESOURCES = (
     BLACKLISTS_RESOURCE,
     CONNECTIVITY_RESOURCE,
     VMBOXES_RESOURCE,
+    LIMITS_RESOURCE,
+    LEDGERS_RESOURCE,
+    ALERTS_RESOURCE,
+    SERVICES_RESOURCE,
 )

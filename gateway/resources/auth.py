@@ -15,6 +15,8 @@ from gateway.crossbar.resource import ID, Resource, Route
 from gateway.crossbar.validation import load
 from gateway.keys import TOKENS
 from gateway.resources.accounts import name_key
+from gateway.resources.app_rules import Viewer, login_app
+from gateway.resources.apps_store import account_apps
 from gateway.resources.users import USERS
 from schemas.auth import ApiAuthSchema, UserAuthSchema
 
@@ -44,6 +46,15 @@ def auth_data(account: Doc, user: Doc | None) -> dict[str, Any]:
         capabilities={},
         ui_config={},
     )
+    return data
+
+
+async def login_data(ctx: Context, account: Doc, user: Doc | None) -> dict[str, Any]:
+    """auth_data with the apps the user may open (Kazoo also lists the ones kept from it)."""
+    data = auth_data(account, user)
+    viewer = Viewer(user["id"], user.get("priv_level") == "admin") if user else None
+    views = await account_apps(ctx, account, viewer)
+    data["apps"] = [login_app(view, data["language"]) for view in views if view["published"]]
     return data
 
 
@@ -88,7 +99,7 @@ async def user_auth(ctx: Context) -> Reply:
             superduper=bool(account.get("pvt_superduper_admin")),
         )
         token, _ = await ctx.app[TOKENS].issue(identity)
-        return Reply(auth_data(account, user), status=201, auth_token=token)
+        return Reply(await login_data(ctx, account, user), status=201, auth_token=token)
     await record_failure(ctx.store, ctx.settings, selector, address)
     raise Unauthorized()
 
@@ -110,7 +121,7 @@ async def api_auth(ctx: Context) -> Reply:
         superduper=bool(account.get("pvt_superduper_admin")),
     )
     token, _ = await ctx.app[TOKENS].issue(identity)
-    return Reply(auth_data(account, None), status=201, auth_token=token)
+    return Reply(await login_data(ctx, account, None), status=201, auth_token=token)
 
 
 async def _token_info(ctx: Context) -> dict[str, Any]:
@@ -121,7 +132,7 @@ async def _token_info(ctx: Context) -> dict[str, Any]:
         raise TokenRejected()
     user = await ctx.store.get(USERS, identity.owner_id) if identity.owner_id else None
     claims = {k: v for k, v in identity.claims.items() if k != "jti"}
-    return {**claims, **auth_data(account, user)}
+    return {**claims, **(await login_data(ctx, account, user))}
 
 
 async def token_info(ctx: Context) -> Reply:

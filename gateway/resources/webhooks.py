@@ -63,5 +63,5 @@ WEBHOOKS_RESOURCE = document_resource(
         *TOOL_ROUTES,
     ),
     parents=frozenset({"descendants"}),
-    unscoped=Route((), {"GET": available_hooks}),
+    unscoped=(Route((), {"GET": available_hooks}),),
 )

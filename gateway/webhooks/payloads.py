@@ -24,6 +24,8 @@ NOTIFICATIONS = "notifications"
 # absent: Kazoo keeps them outside account databases, so their changes name no account.
 KAZOO_TYPE = {
     "accounts": "account",
+    "apps": "app",
+    "apps_store": "apps_store",
     "blacklists": "blacklist",
     "callflows": "callflow",
     "conferences": "conference",
@@ -32,6 +34,7 @@ KAZOO_TYPE = {
     "directories": "directory",
     "faxboxes": "faxbox",
     "groups": "group",
+    "limits": "limits",
     "media": "media",
     "menus": "menu",
     "queues": "queue",

@@ -1,4 +1,4 @@
-"""apps_store lists no apps yet; whitelabel is one branding per account, 404 until set."""
+"""whitelabel: one branding per account, 404 until set; its files; lookups by domain."""
 
 from __future__ import annotations
 
@@ -8,18 +8,6 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from tests.conftest import Tree
-
-
-async def test_apps_store_is_an_empty_list(
-    client: TestClient[Any, Any], tree: Tree, auth_headers: Any
-) -> None:
-    headers = await auth_headers("customer")
-    response = await client.get(f"/v2/accounts/{tree.customer['id']}/apps_store", headers=headers)
-    assert (response.status, (await response.json())["data"]) == (200, [])
-    missing = await client.get(
-        f"/v2/accounts/{tree.customer['id']}/apps_store/{'0' * 32}", headers=headers
-    )
-    assert missing.status == 404
 
 
 async def test_whitelabel_lifecycle(
@@ -73,3 +61,43 @@ async def test_whitelabel_domains_are_unique_case_insensitively(
         json={"data": {"company_name": "No domain"}},
     )
     assert plain.status == 201
+
+
+async def test_whitelabel_logo_upload_and_lookup_by_domain_without_login(
+    client: TestClient[Any, Any], tree: Tree, auth_headers: Any
+) -> None:
+    headers = await auth_headers("reseller")
+    path = f"/v2/accounts/{tree.reseller['id']}/whitelabel"
+    await client.put(path, headers=headers, json={"data": {"domain": "Portal.NW.test"}})
+    before = await client.get("/v2/whitelabel/portal.nw.test/logo")
+    assert before.status == 404
+    uploaded = await client.post(
+        f"{path}/logo", headers={**headers, "Content-Type": "image/png"}, data=b"\x89PNG-logo"
+    )
+    assert uploaded.status == 200, await uploaded.text()
+    found = await client.get("/v2/whitelabel/PORTAL.nw.test")
+    assert found.status == 200
+    assert (await found.json())["data"]["domain"] == "Portal.NW.test"
+    logo = await client.get("/v2/whitelabel/portal.nw.test/logo")
+    assert (logo.status, logo.content_type, await logo.read()) == (
+        200,
+        "image/png",
+        b"\x89PNG-logo",
+    )
+    own = await client.get(f"{path}/logo", headers=headers)
+    assert await own.read() == b"\x89PNG-logo"
+    unknown = await client.get("/v2/whitelabel/nobody.test")
+    assert unknown.status == 404
+    assert (await unknown.json())["data"]["cause"] == "nobody.test"
+    refused = await client.post("/v2/whitelabel/portal.nw.test/logo", data=b"x")
+    assert refused.status == 405
+
+
+async def test_whitelabel_files_need_a_login_on_the_account_path(
+    client: TestClient[Any, Any], tree: Tree, auth_headers: Any
+) -> None:
+    path = f"/v2/accounts/{tree.reseller['id']}/whitelabel/logo"
+    assert (await client.get(path)).status == 401
+    other = await auth_headers("other")
+    upload = await client.post(path, headers={**other, "Content-Type": "image/png"}, data=b"x")
+    assert upload.status == 403
