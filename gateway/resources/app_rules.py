@@ -94,11 +94,12 @@ def label(view: Doc, language: str) -> str | None:
 
 
 def login_app(view: Doc, language: str) -> Doc:
-    """An app as a login reply lists it."""
-    return {
+    """An app as a login reply lists it (Kazoo leaves out what is not set)."""
+    shown = {
         "id": view["id"],
         "name": view.get("name"),
         "api_url": view.get("api_url"),
         "source_url": view.get("source_url"),
         "label": label(view, language),
     }
+    return {key: value for key, value in shown.items() if value is not None}
