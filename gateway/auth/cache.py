@@ -68,7 +68,12 @@ class TtlCache(Generic[Key, Value]):
             return value
         task = self._loading.get(key)
         if task is None:
-            task = asyncio.ensure_future(self._load(key, load, size, self._drops))
+            # Named after the task that asked first, so a load is known by who caused it.
+            creator = asyncio.current_task()
+            task = asyncio.get_running_loop().create_task(
+                self._load(key, load, size, self._drops),
+                name=creator.get_name() if creator else None,
+            )
             task.add_done_callback(_retrieve)
             self._loading[key] = task
         return await asyncio.shield(task)

@@ -6,6 +6,7 @@ from gateway.resources.apps_store import APPS_STORE_RESOURCE
 from gateway.resources.auth import API_AUTH, TOKEN_AUTH, USER_AUTH
 from gateway.resources.blacklists import BLACKLISTS_RESOURCE
 from gateway.resources.callflows import CALLFLOWS_RESOURCE
+from gateway.resources.carriers import RESOURCES_RESOURCE
 from gateway.resources.cdrs import CDRS_RESOURCE
 from gateway.resources.channels import CHANNELS_RESOURCE
 from gateway.resources.conferences import CONFERENCES_RESOURCE
@@ -13,13 +14,16 @@ from gateway.resources.connectivity import CONNECTIVITY_RESOURCE
 from gateway.resources.devices import DEVICES_RESOURCE
 from gateway.resources.directories import DIRECTORIES_RESOURCE
 from gateway.resources.events_feed import EVENTS_RESOURCE
+from gateway.resources.external_numbers import EXTERNAL_NUMBERS_RESOURCE
 from gateway.resources.faxboxes import FAXBOXES_RESOURCE
 from gateway.resources.groups import GROUPS_RESOURCE
 from gateway.resources.ledgers import LEDGERS_RESOURCE
 from gateway.resources.limits import LIMITS_RESOURCE
 from gateway.resources.media import MEDIA_RESOURCE
 from gateway.resources.menus import MENUS_RESOURCE
+from gateway.resources.parking import PARKED_CALLS_RESOURCE
 from gateway.resources.phone_numbers import PHONE_NUMBERS_RESOURCE
+from gateway.resources.port_requests import PORT_REQUESTS_RESOURCE
 from gateway.resources.presence import PRESENCE_RESOURCE
 from gateway.resources.queues import QUEUES_RESOURCE
 from gateway.resources.registrations import REGISTRATIONS_RESOURCE
@@ -67,4 +71,8 @@ RESOURCES = (
     LEDGERS_RESOURCE,
     ALERTS_RESOURCE,
     SERVICES_RESOURCE,
+    PORT_REQUESTS_RESOURCE,
+    EXTERNAL_NUMBERS_RESOURCE,
+    RESOURCES_RESOURCE,
+    PARKED_CALLS_RESOURCE,
 )

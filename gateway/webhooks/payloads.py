@@ -38,6 +38,7 @@ KAZOO_TYPE = {
     "media": "media",
     "menus": "menu",
     "queues": "queue",
+    "resources": "resource",
     "sms": "sms",
     "temporal_rules": "temporal_rule",
     "temporal_rules_sets": "temporal_rule_set",
