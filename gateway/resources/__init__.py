@@ -3,13 +3,14 @@
 from gateway.resources.account_tree import ACCOUNTS_RESOURCE
 from gateway.resources.alerts import ALERTS_RESOURCE
 from gateway.resources.apps_store import APPS_STORE_RESOURCE
-from gateway.resources.auth import API_AUTH, TOKEN_AUTH, USER_AUTH
+from gateway.resources.auth import API_AUTH, AUTH, TOKEN_AUTH, USER_AUTH
 from gateway.resources.blacklists import BLACKLISTS_RESOURCE
 from gateway.resources.callflows import CALLFLOWS_RESOURCE
 from gateway.resources.carriers import RESOURCES_RESOURCE
 from gateway.resources.cdrs import CDRS_RESOURCE
 from gateway.resources.channels import CHANNELS_RESOURCE
 from gateway.resources.conferences import CONFERENCES_RESOURCE
+from gateway.resources.configs import CONFIGS_RESOURCE
 from gateway.resources.connectivity import CONNECTIVITY_RESOURCE
 from gateway.resources.devices import DEVICES_RESOURCE
 from gateway.resources.directories import DIRECTORIES_RESOURCE
@@ -21,6 +22,7 @@ from gateway.resources.ledgers import LEDGERS_RESOURCE
 from gateway.resources.limits import LIMITS_RESOURCE
 from gateway.resources.media import MEDIA_RESOURCE
 from gateway.resources.menus import MENUS_RESOURCE
+from gateway.resources.multi_factor import MULTI_FACTOR_RESOURCE
 from gateway.resources.parking import PARKED_CALLS_RESOURCE
 from gateway.resources.phone_numbers import PHONE_NUMBERS_RESOURCE
 from gateway.resources.port_requests import PORT_REQUESTS_RESOURCE
@@ -28,6 +30,7 @@ from gateway.resources.presence import PRESENCE_RESOURCE
 from gateway.resources.queues import QUEUES_RESOURCE
 from gateway.resources.registrations import REGISTRATIONS_RESOURCE
 from gateway.resources.schemas import SCHEMAS_RESOURCE
+from gateway.resources.security import SECURITY_RESOURCE
 from gateway.resources.services import SERVICES_RESOURCE
 from gateway.resources.sms import SMS_RESOURCE
 from gateway.resources.temporal_rules import TEMPORAL_RULES_RESOURCE, TEMPORAL_RULES_SETS_RESOURCE
@@ -48,6 +51,7 @@ RESOURCES = (
     USER_AUTH,
     API_AUTH,
     TOKEN_AUTH,
+    AUTH,
     SCHEMAS_RESOURCE,
     APPS_STORE_RESOURCE,
     WHITELABEL_RESOURCE,
@@ -67,10 +71,13 @@ RESOURCES = (
     BLACKLISTS_RESOURCE,
     CONNECTIVITY_RESOURCE,
     VMBOXES_RESOURCE,
+    CONFIGS_RESOURCE,
     LIMITS_RESOURCE,
     LEDGERS_RESOURCE,
     ALERTS_RESOURCE,
     SERVICES_RESOURCE,
+    SECURITY_RESOURCE,
+    MULTI_FACTOR_RESOURCE,
     PORT_REQUESTS_RESOURCE,
     EXTERNAL_NUMBERS_RESOURCE,
     RESOURCES_RESOURCE,

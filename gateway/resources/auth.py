@@ -155,6 +155,29 @@ async def token_lookup(ctx: Context) -> Reply:
     return Reply(await _token_info(ctx))
 
 
+async def token_details(ctx: Context) -> Reply:
+    """GET|POST /v2/auth/tokeninfo: what a token (`token` in the query or body) stands for."""
+    assert ctx.request is not None
+    data = ctx.data if isinstance(ctx.data, dict) else {}
+    token = data.get("token") or ctx.request.query.get("token") or ""
+    identity = await ctx.app[TOKENS].verify(token) if isinstance(token, str) and token else None
+    if identity is None:
+        raise TokenRejected()
+    ctx.identity = identity
+    return Reply(await _token_info(ctx))
+
+
+AUTH = Resource(
+    name="auth",
+    scoped=False,
+    routes=(
+        Route(
+            ("tokeninfo",),
+            {"GET": token_details, "POST": token_details},
+            public=frozenset({"GET", "POST"}),
+        ),
+    ),
+)
 USER_AUTH = Resource(
     name="user_auth",
     scoped=False,

@@ -9,6 +9,7 @@ from gateway.crossbar.documents import BY_ACCOUNT, Doc
 from gateway.crossbar.errors import ApiError, InvalidData, invalid
 from gateway.crossbar.listing import list_page
 from gateway.crossbar.resource import ID, Handler, Resource, Route
+from gateway.resources.classifiers import classify_number, list_classifiers
 from gateway.resources.numbers import (
     NUMBER_DOCS,
     PHONE_NUMBERS,
@@ -134,6 +135,8 @@ PHONE_NUMBERS_RESOURCE = Resource(
             (ID,),
             {"GET": read, "PUT": add, "POST": replace, "PATCH": patch, "DELETE": release},
         ),
+        Route(("classifiers",), {"GET": list_classifiers}),
+        Route(("classifiers", ID), {"GET": classify_number}),
         Route((ID, "activate"), {"PUT": state_change("in_service")}),
         Route((ID, "reserve"), {"PUT": state_change("reserved")}),
         Route(

@@ -29,6 +29,7 @@ KAZOO_TYPE = {
     "blacklists": "blacklist",
     "callflows": "callflow",
     "conferences": "conference",
+    "configs": "account_config",
     "connectivity": "sys_info",
     "devices": "device",
     "directories": "directory",

@@ -304,3 +304,21 @@ async def test_deleted_user_tokens_stop_working(
     status, body = await get_account(client, tree, headers={"X-Auth-Token": token})
     assert status == 401, body
     assert error_of(body) == TOKEN_REJECTED
+
+
+async def test_auth_tokeninfo_describes_the_token_in_the_body_or_query(
+    client: TestClient[Any, Any], tree: Tree
+) -> None:
+    token = await login(client, "customer-admin", "customer-secret", "Customer One")
+    posted = await client.post("/v2/auth/tokeninfo", json={"data": {"token": token}})
+    data = (await posted.json())["data"]
+    assert posted.status == 200
+    assert (data["account_id"], data["owner_id"]) == (
+        tree.customer["id"],
+        tree.users["customer"]["id"],
+    )
+    queried = await client.get("/v2/auth/tokeninfo", params={"token": token})
+    assert (await queried.json())["data"]["account_name"] == "Customer One"
+    bad = await client.post("/v2/auth/tokeninfo", json={"data": {"token": "nope"}})
+    assert bad.status == 401
+    assert (await client.post("/v2/auth/tokeninfo", json={"data": {}})).status == 401

@@ -101,3 +101,17 @@ async def test_whitelabel_files_need_a_login_on_the_account_path(
     other = await auth_headers("other")
     upload = await client.post(path, headers={**other, "Content-Type": "image/png"}, data=b"x")
     assert upload.status == 403
+
+
+async def test_a_stale_token_is_ignored_where_no_login_is_needed(
+    client: TestClient[Any, Any], tree: Tree, auth_headers: Any
+) -> None:
+    headers = await auth_headers("reseller")
+    path = f"/v2/accounts/{tree.reseller['id']}/whitelabel"
+    await client.put(path, headers=headers, json={"data": {"domain": "stale.nw.test"}})
+    stale = {"X-Auth-Token": "not-a-token-anymore"}
+    found = await client.get("/v2/whitelabel/stale.nw.test", headers=stale)
+    assert found.status == 200
+    assert "auth_token" not in await found.json()
+    assert (await client.get(path, headers=stale)).status == 401
+    assert (await client.get("/v2/whitelabel/stale.nw.test/nothing", headers=stale)).status == 401

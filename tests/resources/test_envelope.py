@@ -165,6 +165,15 @@ async def test_preflight_needs_no_token_and_answers_200_with_empty_body(api: Api
     assert response.headers["Access-Control-Max-Age"] == "86400"
 
 
+async def test_preflight_passes_for_unknown_paths_and_stale_tokens(api: Api) -> None:
+    unknown = api.users().replace("/users", "/no_such_module")
+    response = await api.send("OPTIONS", unknown, auth=False, headers=PREFLIGHT)
+    assert (response.status, response.headers["Access-Control-Allow-Origin"]) == (200, "*")
+    stale = {**PREFLIGHT, "X-Auth-Token": "undefined"}
+    response = await api.send("OPTIONS", "/v2/auth/tokeninfo", auth=False, headers=stale)
+    assert response.status == 200
+
+
 async def test_preflight_lists_a_requested_method_the_resource_lacks_first(api: Api) -> None:
     headers = {**PREFLIGHT, "Access-Control-Request-Method": "DELETE"}
     response = await api.send("OPTIONS", api.users(), auth=False, headers=headers)
