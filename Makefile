@@ -5,11 +5,14 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH_QUICK ?=
+MONSTER_UI ?=
+SMARTPBX ?=
+CALLFLOWS ?=
 
-.PHONY: help install run test lint fmt bench
+.PHONY: help install run test lint fmt bench e2e
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
 $(STAMP): setup.cfg
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +37,9 @@ lint: $(STAMP) ## ruff check, ruff format --check, mypy
 bench: $(STAMP) ## benchmark against a bare server into docs/performance.md (BENCH_QUICK=1: short)
 	@command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y wrk)
 	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python -m bench
+
+e2e: $(STAMP) ## drive Monster UI with SmartPBX and Callflows in headless Chromium (MONSTER_UI= SMARTPBX= CALLFLOWS=)
+	@$(BIN)/python -m e2e.run --monster-ui "$(MONSTER_UI)" --smartpbx "$(SMARTPBX)" --callflows "$(CALLFLOWS)"
 
 fmt: $(STAMP) ## format the code
 	$(BIN)/ruff check --fix .
