@@ -41,7 +41,10 @@ async def _stores(ctx: Context, account: Doc) -> tuple[Doc | None, list[Doc | No
 
 async def account_apps(ctx: Context, account: Doc, viewer: Viewer | None = None) -> list[Doc]:
     """Every catalog app as `account` (and `viewer`) sees it, Kazoo's rules applied."""
-    apps, (own, stores) = await asyncio.gather(catalog(ctx), _stores(ctx, account))
+    apps = await catalog(ctx)
+    if not apps:
+        return []
+    own, stores = await _stores(ctx, account)
     installed = (own or {}).get("apps") or {}
     is_master = bool(account.get("pvt_superduper_admin"))
     views = allowed_apps(apps, installed, blacklist_of(stores), is_master, viewer)
