@@ -11,6 +11,9 @@ from aiohttp import web
 from gateway.crossbar.errors import InvalidData, invalid
 
 FORM = "application/x-www-form-urlencoded"
+# Bounds checked before any recursive code (validation, merging, rendering) sees a body.
+MAX_DEPTH = 64
+MAX_NODES = 100_000
 JSON_LIKE = frozenset({"", "application/json", "application/x-json", FORM})
 
 
@@ -48,10 +51,13 @@ def parse_envelope(raw: bytes, content_type: str) -> dict[str, Any]:
         envelope = json.loads(raw)
     except json.JSONDecodeError as err:
         raise invalid("json", "invalid", f"{err.msg} around {err.pos}", target="body") from None
+    except RecursionError:
+        raise _too_deep() from None
     except ValueError:
         raise invalid("json", "invalid", "All JSON must be valid", target="body") from None
     if not isinstance(envelope, dict):
         raise invalid("json", "invalid", "All JSON must be valid", target="body")
+    check_shape(envelope)
     envelope = _normalise(envelope)
     if "data" not in envelope:
         raise invalid("data", "required", "Field is required but missing", value="data")
@@ -68,3 +74,32 @@ def parse_envelope(raw: bytes, content_type: str) -> dict[str, Any]:
 
 def _normalise(envelope: dict[str, Any]) -> dict[str, Any]:
     return {str(key).lower().replace("-", "_"): value for key, value in envelope.items()}
+
+
+def _too_deep() -> InvalidData:
+    return invalid(
+        "json", "maxDepth", f"JSON must not nest more than {MAX_DEPTH} levels", target=MAX_DEPTH
+    )
+
+
+def check_shape(value: Any, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> None:
+    """400 when a parsed body nests too deep or holds too many values (walked without
+    recursion, so no shape can exhaust the stack)."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    nodes = 0
+    while pending:
+        item, depth = pending.pop()
+        nodes += 1
+        if nodes > max_nodes:
+            raise invalid(
+                "json",
+                "maxItems",
+                f"JSON must not hold more than {max_nodes} values",
+                target=max_nodes,
+            )
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        if children and depth >= max_depth:
+            raise _too_deep()
+        pending.extend((child, depth + 1) for child in children)
