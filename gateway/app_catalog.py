@@ -13,12 +13,16 @@ from aiohttp import web
 
 from gateway.auth.tree import ACCOUNTS
 from gateway.crossbar.context import Context
-from gateway.crossbar.documents import Doc
+from gateway.crossbar.documents import Doc, Listing
 from gateway.crossbar.errors import ApiError
+from gateway.crossbar.merge import public
+from gateway.crossbar.validation import load
 from gateway.crossbar.write import save
 from gateway.keys import SETTINGS, STORE
 from gateway.provision import SYSTEM
+from gateway.resources.accounts import BY_PARENT
 from gateway.resources.apps_store import APP_DOCS, APPS, APPS_STORE, APPS_STORE_DOCS, IMAGES
+from schemas.apps import AppSchema
 
 log = logging.getLogger(__name__)
 # Kazoo keeps these out of a registered app: the source is where the UI loads it from.
@@ -85,6 +89,16 @@ async def _images(ctx: Context, folder: Path, meta: Doc, old: Doc | None) -> tup
     return images, [entry["file_id"] for entry in kept.values()]
 
 
+def _unchanged(old: Doc, meta: Doc, images: Doc) -> bool:
+    """True when registering again would store what is stored (each start re-registers)."""
+    try:
+        wanted = load(AppSchema, meta)
+    except ApiError:
+        return False
+    kept = {k: v for k, v in public(old).items() if k != "id"}
+    return kept == wanted and old.get(IMAGES) == images
+
+
 async def register_app(
     app: web.Application, master_id: str, folder: Path, api_url: str | None
 ) -> Doc:
@@ -94,6 +108,8 @@ async def register_app(
     ctx.account_id = master_id
     old = await app[STORE].find_one(APPS, {"name": meta.get("name")})
     images, stale = await _images(ctx, folder, meta, old)
+    if old is not None and not stale and _unchanged(old, meta, images):
+        return old
     try:
         saved = await save(ctx, APP_DOCS, {**meta, IMAGES: images}, old)
     except ApiError as err:
@@ -107,9 +123,11 @@ async def register_app(
 
 
 async def master_id(app: web.Application) -> str | None:
-    """The master account's id, when there is one."""
-    master = await app[STORE].find_one(ACCOUNTS, {"pvt_superduper_admin": True})
-    return str(master["id"]) if master else None
+    """The master account's id (the first root of the tree), when there is one."""
+    roots = await app[STORE].find(
+        ACCOUNTS, {BY_PARENT.field: Listing.bounds("")}, sort=BY_PARENT.field, limit=1
+    )
+    return str(roots[0]["id"]) if roots else None
 
 
 async def init_apps(
@@ -119,6 +137,12 @@ async def init_apps(
     master = await master_id(app)
     if master is None:
         raise CatalogError("no master account yet: create one first")
+    return await _register_all(app, master, directory, api_url)
+
+
+async def _register_all(
+    app: web.Application, master: str, directory: Path, api_url: str | None
+) -> list[Doc]:
     registered = []
     for folder in app_folders(directory):
         try:
@@ -131,9 +155,10 @@ async def init_apps(
 async def init_configured_apps(app: web.Application) -> list[Doc]:
     """On start: register GATEWAY_APPS_DIR's apps once a master account exists."""
     settings = app[SETTINGS]
-    if not settings.apps_dir or await master_id(app) is None:
+    master = await master_id(app) if settings.apps_dir else None
+    if not settings.apps_dir or master is None:
         return []
-    found = await init_apps(app, Path(settings.apps_dir), settings.apps_api_url)
+    found = await _register_all(app, master, Path(settings.apps_dir), settings.apps_api_url)
     log.info("registered %d apps from %s", len(found), settings.apps_dir)
     return found
 

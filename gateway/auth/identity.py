@@ -20,8 +20,8 @@ class Identity:
 
     def may_access(self, account: dict[str, Any]) -> bool:
         """True for its own account, a descendant, or anything for the master account."""
-        return (
-            self.superduper
-            or account["id"] == self.account_id
-            or self.account_id in account.get("pvt_tree", [])
-        )
+        return self.superduper or account["id"] == self.account_id or self.is_above(account)
+
+    def is_above(self, account: dict[str, Any]) -> bool:
+        """True when the caller's account is an ancestor of `account` (not the account itself)."""
+        return self.account_id in account.get("pvt_tree", [])

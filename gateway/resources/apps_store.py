@@ -39,18 +39,26 @@ async def _stores(ctx: Context, account: Doc) -> tuple[Doc | None, list[Doc | No
     return found[0], list(found)
 
 
-async def account_apps(ctx: Context, account: Doc, viewer: Viewer | None = None) -> list[Doc]:
-    """Every catalog app as `account` (and `viewer`) sees it, Kazoo's rules applied."""
+async def _views(
+    ctx: Context, account: Doc, viewer: Viewer | None = None
+) -> tuple[list[Doc], Doc | None]:
+    """Every catalog app as `account` (and `viewer`) sees it, and the account's own app store
+    document they were decided with."""
     apps = await catalog(ctx)
     if not apps:
-        return []
+        return [], None
     own, stores = await _stores(ctx, account)
     installed = (own or {}).get("apps") or {}
     is_master = bool(account.get("pvt_superduper_admin"))
     views = allowed_apps(apps, installed, blacklist_of(stores), is_master, viewer)
     for view in views:
         view["account_id"] = view.get("pvt_account_id")
-    return views
+    return views, own
+
+
+async def account_apps(ctx: Context, account: Doc, viewer: Viewer | None = None) -> list[Doc]:
+    """Every catalog app as `account` (and `viewer`) sees it, Kazoo's rules applied."""
+    return (await _views(ctx, account, viewer))[0]
 
 
 def _account(ctx: Context) -> Doc:
@@ -58,12 +66,8 @@ def _account(ctx: Context) -> Doc:
     return ctx.account
 
 
-async def _allowed(ctx: Context, app_id: str) -> Doc:
-    """The app as the account sees it, or 403 naming it when the account may not use it."""
-    for view in await account_apps(ctx, _account(ctx)):
-        if view["id"] == app_id and view["published"]:
-            return view
-    raise Forbidden(app_id)
+def _published(views: list[Doc], app_id: str) -> Doc | None:
+    return next((v for v in views if v["id"] == app_id and v["published"]), None)
 
 
 async def list_apps(ctx: Context) -> Reply:
@@ -74,20 +78,35 @@ async def list_apps(ctx: Context) -> Reply:
 
 async def read_app(ctx: Context) -> Reply:
     """GET apps_store/{app}: one app the account may use."""
-    for view in await account_apps(ctx, _account(ctx)):
-        if view["id"] == ctx.args[0] and view["published"]:
-            return Reply({**public(view), "account_id": view.get("account_id")})
-    raise NotFound(ctx.args[0])
+    view = _published(await account_apps(ctx, _account(ctx)), ctx.args[0])
+    if view is None:
+        raise NotFound(ctx.args[0])
+    return Reply({**public(view), "account_id": view.get("account_id")})
 
 
 async def _store_doc(ctx: Context) -> Doc | None:
     return await ctx.store.get(APPS_STORE, ctx.path_account_id)
 
 
-async def _save_apps(ctx: Context, old: Doc | None, apps: Doc) -> Doc:
-    data = {**public(old or {}), "apps": apps}
+async def _save_store(ctx: Context, old: Doc | None, **changes: object) -> Doc:
+    """Store the account's app store document with `changes` over what it held."""
+    data = {**public(old or {}), **changes}
     data.pop("id", None)
     return await save(ctx, APPS_STORE_DOCS, data, old, create_id=ctx.path_account_id)
+
+
+async def _install(ctx: Context, installed: bool) -> tuple[Doc, Doc | None, Doc]:
+    """The app (403 unless the account may use it), the app store document and its installs;
+    400 in Kazoo's words unless the app's install state is `installed`."""
+    views, own = await _views(ctx, _account(ctx))
+    app = _published(views, ctx.args[0])
+    if app is None:
+        raise Forbidden(ctx.args[0])
+    apps = dict((own or {}).get("apps") or {})
+    if (app["id"] in apps) != installed:
+        wording = "Application is not installed" if installed else "Application already installed"
+        raise BadRequest({}, message=wording)
+    return app, own, apps
 
 
 def _entry(ctx: Context, app: Doc) -> Doc:
@@ -96,44 +115,30 @@ def _entry(ctx: Context, app: Doc) -> Doc:
 
 async def install_app(ctx: Context) -> Reply:
     """PUT apps_store/{app}: install the app for the account."""
-    app = await _allowed(ctx, ctx.args[0])
-    old = await _store_doc(ctx)
-    apps = dict((old or {}).get("apps") or {})
-    if app["id"] in apps:
-        raise BadRequest({}, message="Application already installed")
-    apps[app["id"]] = _entry(ctx, app)
-    saved = await _save_apps(ctx, old, apps)
+    app, old, apps = await _install(ctx, installed=False)
+    saved = await _save_store(ctx, old, apps={**apps, app["id"]: _entry(ctx, app)})
     return Reply(saved["apps"][app["id"]], status=201)
 
 
 async def update_app(ctx: Context) -> Reply:
     """POST apps_store/{app}: change who may use an installed app."""
-    app = await _allowed(ctx, ctx.args[0])
-    old = await _store_doc(ctx)
-    apps = dict((old or {}).get("apps") or {})
-    if app["id"] not in apps:
-        raise BadRequest({}, message="Application is not installed")
-    apps[app["id"]] = _entry(ctx, app)
-    saved = await _save_apps(ctx, old, apps)
+    app, old, apps = await _install(ctx, installed=True)
+    saved = await _save_store(ctx, old, apps={**apps, app["id"]: _entry(ctx, app)})
     return Reply(saved["apps"][app["id"]])
 
 
 async def uninstall_app(ctx: Context) -> Reply:
     """DELETE apps_store/{app}: remove the app from the account."""
-    app = await _allowed(ctx, ctx.args[0])
-    old = await _store_doc(ctx)
-    apps = dict((old or {}).get("apps") or {})
-    if app["id"] not in apps:
-        raise BadRequest({}, message="Application is not installed")
+    app, old, apps = await _install(ctx, installed=True)
     del apps[app["id"]]
-    await _save_apps(ctx, old, apps)
+    await _save_store(ctx, old, apps=apps)
     return Reply({})
 
 
 def _refuse_unless_ancestor(ctx: Context) -> None:
     """Kazoo: only an account above this one keeps apps from it."""
     assert ctx.identity is not None
-    if ctx.identity.account_id not in _account(ctx).get("pvt_tree", []):
+    if not ctx.identity.is_above(_account(ctx)):
         raise Forbidden()
 
 
@@ -147,25 +152,21 @@ async def set_blacklist(ctx: Context) -> Reply:
     """POST apps_store/blacklist: the apps the account (and its subtree) may not use."""
     _refuse_unless_ancestor(ctx)
     wanted = load(BlacklistRequestSchema, request_data(ctx))["blacklist"]
-    old = await _store_doc(ctx)
-    data = {**public(old or {}), "blacklist": list(dict.fromkeys(wanted))}
-    data.pop("id", None)
-    saved = await save(ctx, APPS_STORE_DOCS, data, old, create_id=ctx.path_account_id)
+    saved = await _save_store(ctx, await _store_doc(ctx), blacklist=list(dict.fromkeys(wanted)))
     return Reply({"blacklist": saved["blacklist"]})
 
 
-async def _image(ctx: Context, app_id: str, name: object) -> Reply:
-    app = await ctx.store.get(APPS, app_id)
+async def _image(ctx: Context, app: Doc | None, name: object) -> Reply:
     stored = (app or {}).get(IMAGES, {}).get(name) if isinstance(name, str) else None
     if stored is None:
-        raise NotFound(app_id)
+        raise NotFound(ctx.args[0])
     return await download(ctx, stored["file_id"], str(name), stored["content_type"])
 
 
 async def read_icon(ctx: Context) -> Reply:
     """GET apps_store/{app}/icon (no login, as in Kazoo)."""
     app = await ctx.store.get(APPS, ctx.args[0])
-    return await _image(ctx, ctx.args[0], (app or {}).get("icon"))
+    return await _image(ctx, app, (app or {}).get("icon"))
 
 
 async def read_screenshot(ctx: Context) -> Reply:
@@ -175,7 +176,7 @@ async def read_screenshot(ctx: Context) -> Reply:
     number = ctx.args[2]
     if not number.isdigit() or int(number) >= len(shots):
         raise NotFound(number)
-    return await _image(ctx, ctx.args[0], shots[int(number)])
+    return await _image(ctx, app, shots[int(number)])
 
 
 APPS_STORE_RESOURCE = Resource(

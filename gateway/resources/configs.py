@@ -7,7 +7,7 @@ import re
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import NotFound
-from gateway.crossbar.merge import public
+from gateway.crossbar.merge import deep_merge, public
 from gateway.crossbar.resource import ID, Resource, Route
 from gateway.crossbar.write import remove, request_data, save
 from schemas.configs import AccountConfigSchema
@@ -56,8 +56,9 @@ async def write_config(ctx: Context) -> Reply:
     old = await ctx.store.get(CONFIGS, doc_id)
     data = request_data(ctx)
     if ctx.verb == "PATCH":
-        data = {**public(old or {}), **data}
-        data.pop("id", None)
+        current = public(old or {})
+        current.pop("id", None)
+        data = deep_merge(current, data)
     await save(ctx, CONFIG_DOCS, data, old, create_id=doc_id)
     return Reply(await _merged(ctx, category))
 

@@ -70,7 +70,7 @@ async def authorize(ctx: Context) -> None:
     """Kazoo: only those above the account change its limits; it must ask its provider."""
     identity = ctx.identity
     assert identity is not None and ctx.account is not None
-    above = identity.superduper or identity.account_id in ctx.account.get("pvt_tree", [])
+    above = identity.superduper or identity.is_above(ctx.account)
     if ctx.verb != "GET" and not above:
         raise Forbidden()
 

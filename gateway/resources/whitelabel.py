@@ -3,7 +3,6 @@ lookups the login page makes before anyone has logged in."""
 
 from __future__ import annotations
 
-from gateway.auth.tree import ACCOUNTS
 from gateway.crossbar.binary import UPLOAD_TYPES, download, read_upload, store_upload, swap_file
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.documents import Doc, Documents, UniqueRule
@@ -11,6 +10,7 @@ from gateway.crossbar.errors import NotFound, invalid
 from gateway.crossbar.merge import public
 from gateway.crossbar.resource import ID, JSON_TYPES, Resource, Route
 from gateway.crossbar.write import check_if_match, remove, request_data, save
+from gateway.keys import ACCOUNT_CACHE
 from schemas.whitelabel import WhitelabelSchema
 
 WHITELABEL = "whitelabel"
@@ -60,7 +60,7 @@ async def _current(ctx: Context) -> Doc | None:
 async def _by_domain(ctx: Context, domain: str) -> Doc:
     """The branding of an enabled account serving `domain`, else 404 with the domain."""
     doc = await ctx.store.find_one(WHITELABEL, {"pvt_domain": domain.lower()})
-    account = await ctx.store.get(ACCOUNTS, doc["id"]) if doc else None
+    account = await ctx.app[ACCOUNT_CACHE].get(doc["id"]) if doc else None
     if doc is None or account is None or account.get("pvt_enabled") is False:
         raise NotFound(domain)
     return doc

@@ -279,6 +279,17 @@ async def test_registering_again_refreshes_in_place(
     assert len(await store.find("apps", {})) == 1
 
 
+async def test_registering_an_unchanged_folder_writes_nothing(
+    app: web.Application, store: Store, tree: Tree, tmp_path: Path
+) -> None:
+    first = await register(app, tmp_path, "voip")
+    before = await store.get("apps", first["voip"])
+    await init_apps(app, tmp_path)
+    after = await store.get("apps", first["voip"])
+    assert before is not None and after is not None
+    assert after["_rev"] == before["_rev"]
+
+
 async def test_a_broken_app_folder_is_skipped(
     app: web.Application, tree: Tree, tmp_path: Path
 ) -> None:
