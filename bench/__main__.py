@@ -78,6 +78,12 @@ def gateway_env(data_dir: Path, password: str) -> dict[str, str]:
         "GATEWAY_BCRYPT_ROUNDS": "4",
         "GATEWAY_TOKEN_TTL": "86400",
         "GATEWAY_SERVER_TIMING": "true",
+        # wrk sends from one address as one account: buckets it never empties, whose leases
+        # still go to the store once every 100 requests (the share of a 100/s refill).
+        "GATEWAY_RATE_ADDRESS_CAPACITY": "100000000",
+        "GATEWAY_RATE_ADDRESS_PER_SECOND": "100",
+        "GATEWAY_RATE_ACCOUNT_CAPACITY": "100000000",
+        "GATEWAY_RATE_ACCOUNT_PER_SECOND": "100",
     }
     return env
 

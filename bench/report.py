@@ -17,7 +17,9 @@ Figures appended by `make bench` (full: 3 interleaved rounds of 10 s per run) an
 `make bench BENCH_QUICK=1` (one round of 3 s per run), newest last.
 
 Method. The gateway runs on its embedded store (`nx-27017`, a child process) with
-`GATEWAY_BCRYPT_ROUNDS=4`, so `login` measures the gateway rather than bcrypt. The gateway (and
+`GATEWAY_BCRYPT_ROUNDS=4`, so `login` measures the gateway rather than bcrypt, and request
+buckets wrk cannot empty (10^8 tokens, refilling 100 a second, so each instance leases 100 tokens
+per round trip to the store). The gateway (and
 so its store) and a bare aiohttp server on uvloop answering `GET /` with a small JSON body are
 pinned to core 0; `wrk -t1 -c32 --latency --timeout 30s` runs on core 1. Accounts and users are
 seeded through the HTTP API: `bench-1k` (1,000 users plus one login user), `bench-10k` (10,000

@@ -8,7 +8,10 @@ from datetime import timedelta
 
 from aiohttp import web
 
+from gateway import openapi
 from gateway.app_catalog import init_configured_apps
+from gateway.audit.entries import INDEXES as AUDIT_INDEXES
+from gateway.audit.expiry import EXPIRY as AUDIT_EXPIRY
 from gateway.auth import throttle, tokens
 from gateway.auth.cache import CacheLimits
 from gateway.auth.tokens import TokenService, shared_secret
@@ -16,6 +19,7 @@ from gateway.auth.tree import AccountCache
 from gateway.calls import intake
 from gateway.calls.intake import EventTypes
 from gateway.calls.keys import IntakeKeys
+from gateway.crossbar import idempotency
 from gateway.crossbar.dispatch import api, banner
 from gateway.crossbar.resource import Registry
 from gateway.events import Outbox, Relay, outbox, stream
@@ -27,6 +31,7 @@ from gateway.keys import (
     EVENT_RELAY,
     INTAKE_KEYS,
     INTAKE_TYPES,
+    LIMITER,
     RESOURCES,
     SETTINGS,
     STORE,
@@ -36,6 +41,8 @@ from gateway.keys import (
 )
 from gateway.migrations import upgrade
 from gateway.provision import bootstrap_master
+from gateway.ratelimit import Limiter
+from gateway.ratelimit import shared as rate_buckets
 from gateway.resources import RESOURCES as ALL_RESOURCES
 from gateway.resources.sms_carrier import apply_sms_status, sms_feed
 from gateway.resources.vm_intake import deposit_voicemail
@@ -48,7 +55,14 @@ from gateway.webhooks.sender import Sender, SenderConfig
 from schemas.intake import SmsStatusEvent, VoicemailEvent
 
 # Collections swept by expiry rather than by TTL indexes (see gateway/events/retention.py).
-EXPIRIES = (intake.EXPIRY, stream.EXPIRY, attempts.EXPIRY)
+EXPIRIES = (
+    intake.EXPIRY,
+    stream.EXPIRY,
+    attempts.EXPIRY,
+    rate_buckets.EXPIRY,
+    idempotency.EXPIRY,
+    AUDIT_EXPIRY,
+)
 FANOUT_TASK = "webhook-fanout"
 SENDER_TASK = "webhook-sender"
 STOP_SECONDS = 5.0
@@ -68,6 +82,7 @@ async def prepare_store(store: Store, registry: Registry) -> None:
             *stream.INDEXES,
             *pending.INDEXES,
             *attempts.INDEXES,
+            *AUDIT_INDEXES,
         ]
     )
     await Sweeper(store, EXPIRIES).prepare()
@@ -111,12 +126,17 @@ def ancestors_of(app: web.Application) -> Callable[[str], Awaitable[list[str] | 
 
 def create_app(settings: Settings, store: Store) -> web.Application:
     """A gateway application over an open store."""
-    app = web.Application(client_max_size=settings.max_upload_size + 65536)
+    # aiohttp's own 8190-byte request line would refuse a long path before our bounds speak.
+    app = web.Application(
+        client_max_size=settings.max_upload_size + 65536,
+        handler_args={"max_line_size": 16_384},
+    )
     app[SETTINGS] = settings
     app[STORE] = store
     app[RESOURCES] = Registry.of(ALL_RESOURCES)
     limits = cache_limits(settings)
     app[ACCOUNT_CACHE] = AccountCache(store, limits)
+    app[LIMITER] = Limiter(store, settings.cache_entries)
     app[INTAKE_KEYS] = IntakeKeys(store, settings.intake_keys, limits)
     types: EventTypes = {
         **intake.TYPES,
@@ -158,7 +178,9 @@ def create_app(settings: Settings, store: Store) -> web.Application:
     app.cleanup_ctx.append(relay)
     app.router.add_route("*", "/v2/intake", intake.intake)
     app.router.add_route("*", "/v2/intake/sms", sms_feed)
+    app.router.add_get(openapi.CONTRACT_PATH, openapi.handler())
     app.router.add_route("*", r"/{version:v\d+}", api)
-    app.router.add_route("*", r"/{version:v\d+}/{tail:.*}", api)
-    app.router.add_route("*", "/{tail:.*}", banner)
+    # `[\s\S]`, not `.`: a path with a newline (`%0A`) is still ours to answer.
+    app.router.add_route("*", r"/{version:v\d+}/{tail:[\s\S]*}", api)
+    app.router.add_route("*", r"/{tail:[\s\S]*}", banner)
     return app

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from gateway.calls.keys import IntakeKeys
     from gateway.crossbar.resource import Registry
     from gateway.events import Outbox, Relay
+    from gateway.ratelimit import Limiter
     from gateway.webhooks.fanout import Fanout
     from gateway.webhooks.sender import Sender
 
@@ -30,3 +31,4 @@ EVENT_OUTBOX: web.AppKey[Outbox] = web.AppKey("event_outbox")
 EVENT_RELAY: web.AppKey[Relay] = web.AppKey("event_relay")
 WEBHOOK_FANOUT: web.AppKey[Fanout] = web.AppKey("webhook_fanout")
 WEBHOOK_SENDER: web.AppKey[Sender] = web.AppKey("webhook_sender")
+LIMITER: web.AppKey[Limiter] = web.AppKey("limiter")

@@ -29,6 +29,13 @@ class Settings:
     bcrypt_rounds: int = 12
     login_failure_limit: int = 10
     login_failure_window: int = 300
+    rate_limit: bool = True
+    rate_address_capacity: int = 300
+    rate_address_per_second: int = 30
+    rate_account_capacity: int = 600
+    rate_account_per_second: int = 60
+    rate_login_cost: int = 35
+    idempotency_hours: int = 24
     realm_suffix: str = "sip.example.com"
     trusted_proxies: frozenset[str] = field(default_factory=frozenset)
     permissive_priv_levels: bool = False
@@ -47,6 +54,7 @@ class Settings:
     webhooks_concurrency: int = 16
     webhooks_disable_after: int = 6
     webhooks_attempts_days: int = 7
+    audit_retention_days: int = 365
     apps_dir: str | None = None
     apps_api_url: str | None = None
 
@@ -72,6 +80,13 @@ class Settings:
             bcrypt_rounds=_int(env, "GATEWAY_BCRYPT_ROUNDS", 12, 4, 16),
             login_failure_limit=_int(env, "GATEWAY_LOGIN_FAILURE_LIMIT", 10, 1, 10_000),
             login_failure_window=_int(env, "GATEWAY_LOGIN_FAILURE_WINDOW", 300, 1, 86400),
+            rate_limit=_flag(env, "GATEWAY_RATE_LIMIT", default=True),
+            rate_address_capacity=_int(env, "GATEWAY_RATE_ADDRESS_CAPACITY", 300, 1, 10**9),
+            rate_address_per_second=_int(env, "GATEWAY_RATE_ADDRESS_PER_SECOND", 30, 1, 10**9),
+            rate_account_capacity=_int(env, "GATEWAY_RATE_ACCOUNT_CAPACITY", 600, 1, 10**9),
+            rate_account_per_second=_int(env, "GATEWAY_RATE_ACCOUNT_PER_SECOND", 60, 1, 10**9),
+            rate_login_cost=_int(env, "GATEWAY_RATE_LOGIN_COST", 35, 1, 10**6),
+            idempotency_hours=_int(env, "GATEWAY_IDEMPOTENCY_HOURS", 24, 1, 24 * 30),
             realm_suffix=get("GATEWAY_REALM_SUFFIX") or "sip.example.com",
             permissive_priv_levels=_flag(env, "GATEWAY_PERMISSIVE_PRIV_LEVELS"),
             cache_ttl_ms=_int(env, "GATEWAY_CACHE_TTL_MS", 1000, 0, 60_000),
@@ -89,6 +104,7 @@ class Settings:
             webhooks_concurrency=_int(env, "GATEWAY_WEBHOOKS_CONCURRENCY", 16, 1, 1000),
             webhooks_disable_after=_int(env, "GATEWAY_WEBHOOKS_DISABLE_AFTER", 6, 1, 25),
             webhooks_attempts_days=_int(env, "GATEWAY_WEBHOOKS_ATTEMPTS_DAYS", 7, 1, 90),
+            audit_retention_days=_int(env, "GATEWAY_AUDIT_RETENTION_DAYS", 365, 1, 3650),
             apps_dir=get("GATEWAY_APPS_DIR") or None,
             apps_api_url=get("GATEWAY_APPS_API_URL") or None,
             trusted_proxies=frozenset(
@@ -110,8 +126,8 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    raw = (env.get(name) or "false").lower()
+def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    raw = (env.get(name) or str(default)).lower()
     if raw not in ("true", "false"):
         raise SettingsError(f"{name} must be true or false, got {raw!r}")
     return raw == "true"

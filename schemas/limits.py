@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from schemas.fields import Arr, Bool, Int, OpenSchema, Str
+from schemas.fields import Arr, Bool, Int, Obj, OpenSchema, Str
+
+
+class ApiRateLimitSchema(OpenSchema):
+    """The account's own API request bucket (not a Kazoo key): burst size and refill."""
+
+    capacity = Int(required=True, minimum=1, maximum=1_000_000_000)
+    per_second = Int(required=True, minimum=1, maximum=1_000_000_000)
 
 
 class LimitsSchema(OpenSchema):
@@ -16,3 +23,4 @@ class LimitsSchema(OpenSchema):
     outbound_trunks = Int(minimum=0)
     resource_consuming_calls = Int(minimum=0)
     twoway_trunks = Int(minimum=0)
+    api_rate_limit = Obj(ApiRateLimitSchema)

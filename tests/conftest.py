@@ -79,9 +79,17 @@ def mongo_url() -> Iterator[str]:
 
 @pytest.fixture
 def settings() -> Settings:
-    """Test settings: fast bcrypt, small limits where tests probe them."""
+    """Test settings: fast bcrypt, small limits where tests probe them, request buckets no
+    test run fills (tests/resources/test_rate_limits.py sets its own)."""
     return Settings(
-        bcrypt_rounds=4, realm_suffix="sip.test", page_size_max=100, unpaginated_max=200
+        bcrypt_rounds=4,
+        realm_suffix="sip.test",
+        page_size_max=100,
+        unpaginated_max=200,
+        rate_address_capacity=1_000_000,
+        rate_address_per_second=100_000,
+        rate_account_capacity=1_000_000,
+        rate_account_per_second=100_000,
     )
 
 

@@ -17,6 +17,8 @@ class Identity:
     superduper: bool
     session_id: str | None = None
     claims: dict[str, Any] = field(default_factory=dict)
+    # The /v1/pbx API key (its document id) this caller presented, if any.
+    key_id: str | None = None
 
     def may_access(self, account: dict[str, Any]) -> bool:
         """True for its own account, a descendant, or anything for the master account."""

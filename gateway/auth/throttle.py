@@ -27,7 +27,18 @@ async def refuse_if_throttled(
     """429 when this selector and address have failed too often in the current window."""
     key, retry_after = _key(selector, address, settings.login_failure_window)
     if await store.counter(FAILURES, key) >= settings.login_failure_limit:
-        raise TooManyRequests(retry_after)
+        raise TooManyRequests(
+            retry_after, _window_headers(settings.login_failure_limit, retry_after)
+        )
+
+
+def _window_headers(limit: int, retry_after: int) -> dict[str, str]:
+    """The X-RateLimit-* headers of an exhausted failure window."""
+    return {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": str(int(time.time()) + retry_after),
+    }
 
 
 async def record_failure(store: Store, settings: Settings, selector: str, address: str) -> None:

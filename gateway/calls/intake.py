@@ -19,6 +19,7 @@ from gateway.calls.cdrs import store_cdr
 from gateway.calls.channels import apply_channel
 from gateway.calls.registrations import apply_registration, now
 from gateway.crossbar.body import parse_envelope, read_body
+from gateway.crossbar.bounds import check_request
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.dispatch import request_id_of
 from gateway.crossbar.errors import (
@@ -86,6 +87,7 @@ def intake_endpoint(
             verb=request.method,
         )
         try:
+            check_request(request)
             if ctx.verb != verb:
                 raise MethodNotAllowed([verb])
             if not await request.app[INTAKE_KEYS].valid(token_of(ctx)):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from aiohttp import BodyPartReader, MultipartReader
+from aiohttp.http_exceptions import BadHttpMessage
 
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.errors import InvalidData, invalid
@@ -89,8 +90,18 @@ async def read_upload(ctx: Context, content_type: str, default_name: str) -> Upl
     return Upload(_stream(ctx), content_type or "application/octet-stream", name)
 
 
+async def next_part(reader: MultipartReader) -> BodyPartReader | MultipartReader | None:
+    """The next part of a multipart body; 400 when its headers are malformed."""
+    try:
+        return await reader.next()
+    except (BadHttpMessage, ValueError):
+        raise invalid(
+            "file", "invalid", "The multipart body is malformed", target="body"
+        ) from None
+
+
 async def _first_file(reader: MultipartReader) -> BodyPartReader:
-    while (part := await reader.next()) is not None:
+    while (part := await next_part(reader)) is not None:
         if isinstance(part, BodyPartReader) and part.filename is not None:
             return part
     raise invalid("file", "required", "Field is required but missing", value="file")

@@ -15,6 +15,7 @@ from gateway.store import Store
 
 if TYPE_CHECKING:
     from gateway.auth.identity import Identity
+    from gateway.ratelimit import Verdict
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Context:
     accept: str = "application/json"
     allowed: list[str] = field(default_factory=list)
     timings: list[tuple[str, float]] | None = None
+    rates: list[Verdict] = field(default_factory=list)
 
     @property
     def settings(self) -> Settings:

@@ -43,7 +43,9 @@ def _quote(cell: str) -> str:
 
 def render_csv(data: Any) -> str:
     """A header row and one row per object; every non-empty cell quoted."""
-    rows = [flatten(item) for item in (data if isinstance(data, list) else [data])]
+    items = data if isinstance(data, list) else [data]
+    # A listing of plain values (schema names, sample names) is one `value` column.
+    rows = [flatten(item) if isinstance(item, dict) else {"value": _cell(item)} for item in items]
     columns: list[str] = []
     for row in rows:
         columns.extend(key for key in row if key not in columns)

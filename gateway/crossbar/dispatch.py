@@ -6,6 +6,7 @@ import logging
 import re
 import secrets
 from collections.abc import Iterator
+from functools import partial
 from itertools import count
 
 from aiohttp import web
@@ -14,6 +15,7 @@ from gateway.auth.credentials import basic_identity, token_of
 from gateway.auth.tree import ACCOUNTS, resolve_account
 from gateway.crossbar.accept import negotiate
 from gateway.crossbar.body import JSON_LIKE, parse_envelope, read_body
+from gateway.crossbar.bounds import check_request
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.errors import (
     ApiError,
@@ -26,7 +28,10 @@ from gateway.crossbar.errors import (
     TokenRejected,
     Unauthorized,
 )
-from gateway.crossbar.render import render_error, render_preflight, render_reply
+from gateway.crossbar.idempotency import key_of as idempotency_key_of
+from gateway.crossbar.idempotency import run_once
+from gateway.crossbar.rates import charge_account, charge_address, is_preflight
+from gateway.crossbar.render import render_error, render_preflight, render_replay, render_reply
 from gateway.crossbar.resource import Handler, Resource, Route
 from gateway.crossbar.timing import timed
 from gateway.crossbar.tokenizer import Noun, tokenize
@@ -75,9 +80,10 @@ async def api(request: web.Request) -> web.StreamResponse:
             handler = await _prepare(ctx)
         if handler is None:
             return render_preflight(ctx)
-        with timed(ctx, "handler"):
-            reply: Reply = await handler(ctx)
-        return render_reply(ctx, reply)
+        key = idempotency_key_of(ctx)
+        if key is None:
+            return await _execute(ctx, handler)
+        return await run_once(ctx, key, partial(_execute, ctx, handler), render_replay)
     except ApiError as err:
         return render_error(ctx, err)
     except StoreUnavailable:
@@ -88,11 +94,23 @@ async def api(request: web.Request) -> web.StreamResponse:
         return render_error(ctx, ApiError())
 
 
+async def _execute(ctx: Context, handler: Handler) -> web.StreamResponse:
+    """Run the handler; its refusals are answers (an Idempotency-Key keeps them too)."""
+    try:
+        with timed(ctx, "handler"):
+            reply: Reply = await handler(ctx)
+        return render_reply(ctx, reply)
+    except ApiError as err:
+        return render_error(ctx, err)
+
+
 async def _prepare(ctx: Context) -> Handler | None:
     """Steps before execution, in Kazoo's order; None means a CORS preflight."""
     assert ctx.request is not None
+    cost = await charge_address(ctx, is_preflight(ctx.request))
     if ctx.verb not in KNOWN_VERBS:
         raise EmptyError(501)
+    check_request(ctx.request)
     registry = ctx.app[RESOURCES]
     path = tokenize(ctx.request.raw_path, registry.resources, registry.greedy)
     if path is None:
@@ -156,6 +174,7 @@ async def _prepare(ctx: Context) -> Handler | None:
         await _authorize_priv_level(ctx, resource)
         if resource.authorize is not None:
             await resource.authorize(ctx)
+    await charge_account(ctx, cost)
     if (
         ctx.verb in BODY_VERBS
         and ctx.request.body_exists

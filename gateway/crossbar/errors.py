@@ -170,15 +170,41 @@ class RangeNotSatisfiable(ApiError):
         super().__init__({})
 
 
+class IdempotencyKeyReused(ApiError):
+    """422: an Idempotency-Key sent again with another request."""
+
+    status = 422
+    message = "idempotency_key_reused"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            {"message": "Idempotency-Key was already used for a different request", "cause": key}
+        )
+
+
+class IdempotencyKeyInProgress(ApiError):
+    """409: the first request with this Idempotency-Key has not finished yet."""
+
+    status = 409
+    message = "idempotency_key_in_progress"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            {"message": "A request with this Idempotency-Key is still running", "cause": key}
+        )
+        self.headers["Retry-After"] = "1"
+
+
 class TooManyRequests(ApiError):
     """429 too_many_requests."""
 
     status = 429
     message = "too_many_requests"
 
-    def __init__(self, retry_after: int) -> None:
+    def __init__(self, retry_after: int, headers: dict[str, str] | None = None) -> None:
         super().__init__({"message": "too many requests"})
-        self.headers["Retry-After"] = str(retry_after)
+        self.headers["Retry-After"] = str(max(1, retry_after))
+        self.headers.update(headers or {})
 
 
 class AccountHasDescendants(ApiError):

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from gateway.crossbar.body import INT64_MAX, INT64_MIN
 from gateway.crossbar.errors import invalid
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")
@@ -88,7 +89,7 @@ def _candidates(raw: str) -> list[Any]:
     if raw.startswith("["):
         try:
             parsed = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             parsed = None
         if isinstance(parsed, list):
             values = [item if isinstance(item, str) else json.dumps(item) for item in parsed]
@@ -103,8 +104,10 @@ def _typed(value: str) -> list[Any]:
     """Stored JSON values whose text is exactly `value` (Kazoo compares text)."""
     try:
         parsed = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
+    if isinstance(parsed, int) and not INT64_MIN <= parsed <= INT64_MAX:
+        return []  # nothing stored can equal it, and the store takes 64-bit integers only
     if isinstance(parsed, bool | int | float) and json.dumps(parsed) == value:
         return [parsed]
     return []
@@ -112,9 +115,12 @@ def _typed(value: str) -> list[Any]:
 
 def _gregorian(param: str, raw: str) -> int:
     try:
-        return int(raw)
+        seconds = int(raw)
     except ValueError:
         raise invalid(param, "type", "Value did not match type(s): integer", value=raw) from None
+    if not INT64_MIN <= seconds <= INT64_MAX:
+        raise invalid(param, "maximum", "Value must fit in 64 bits", target=INT64_MAX)
+    return seconds
 
 
 def _add(query: dict[str, dict[str, Any]], key: str, operator: str, value: Any) -> None:

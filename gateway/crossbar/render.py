@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
+import orjson
 from aiohttp import web
 from aiohttp.payload import AsyncIterablePayload
 
@@ -12,6 +14,7 @@ from gateway.crossbar.accept import CSV
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.csv_render import render_csv
 from gateway.crossbar.envelope import (
+    JSON,
     cors_headers,
     error_body,
     is_cors,
@@ -19,7 +22,9 @@ from gateway.crossbar.envelope import (
     success_body,
 )
 from gateway.crossbar.errors import ApiError, EmptyError, MethodNotAllowed
+from gateway.crossbar.idempotency import REPLAYED, kept_body
 from gateway.crossbar.jsonout import encode
+from gateway.crossbar.rates import rate_headers, reported
 from gateway.crossbar.timing import server_timing
 
 DEFAULT_METHODS = ("GET", "PUT", "POST", "PATCH", "DELETE")
@@ -30,7 +35,7 @@ def _pretty(ctx: Context) -> bool:
 
 
 def _base_headers(ctx: Context, cors: bool, methods: Iterable[str]) -> dict[str, str]:
-    headers = {"X-Request-ID": ctx.request_id}
+    headers = {"X-Request-ID": ctx.request_id, **rate_headers(ctx)}
     if cors:
         headers.update(cors_headers(methods))
     if ctx.timings:
@@ -58,6 +63,9 @@ def render_reply(ctx: Context, reply: Reply) -> web.StreamResponse:
             return web.Response(status=304, headers=headers)
     token = reply.auth_token or ctx.token
     body = success_body(reply, ctx.request_id, token)
+    verdict = reported(ctx)
+    if verdict is not None:
+        body["tokens"] = verdict.tokens()
     return json_response(body, reply.status, headers, _pretty(ctx))
 
 
@@ -83,6 +91,26 @@ def render_error(ctx: Context, error: ApiError) -> web.StreamResponse:
         return web.Response(status=error.status, headers=headers)
     body = error_body(error, ctx.request_id, ctx.token)
     return json_response(body, error.status, headers, _pretty(ctx))
+
+
+def render_replay(ctx: Context, record: dict[str, Any]) -> web.Response:
+    """A kept answer to an earlier request with this Idempotency-Key, for this request."""
+    assert ctx.request is not None
+    headers = _base_headers(ctx, is_cors(ctx.request), ["OPTIONS", *ctx.allowed])
+    headers.update(record["headers"])
+    headers[REPLAYED] = "true"
+    body = kept_body(record)
+    if headers.get("Content-Type") == JSON:
+        envelope = orjson.loads(body)
+        envelope["request_id"] = ctx.request_id
+        envelope.pop("auth_token", None)
+        if ctx.token:
+            envelope = {"auth_token": ctx.token, **envelope}
+        verdict = reported(ctx)
+        if verdict is not None and "tokens" in envelope:
+            envelope["tokens"] = verdict.tokens()
+        body = encode(envelope)
+    return web.Response(body=body, status=record["status"], headers=headers)
 
 
 def render_preflight(ctx: Context) -> web.StreamResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gateway.audit.facts import document_facts
 from gateway.crossbar.claims import acquire, release, release_keys
 from gateway.crossbar.clock import gregorian_now
 from gateway.crossbar.context import Context
@@ -53,9 +54,19 @@ def request_data(ctx: Context) -> Doc:
 
 
 async def save(
-    ctx: Context, docs: Documents, data: Doc, old: Doc | None, *, create_id: str | None = None
+    ctx: Context,
+    docs: Documents,
+    data: Doc,
+    old: Doc | None,
+    *,
+    create_id: str | None = None,
+    before: Doc | None = None,
 ) -> Doc:
-    """Validate `data` and store it as a new document (id `create_id` if given) or over `old`."""
+    """Validate `data` and store it as a new document (id `create_id` if given) or over `old`.
+
+    `before` is the document as stored when `old` already carries private changes (a new API
+    key, a new signing secret), so that the audit diff shows them.
+    """
     with timed(ctx, "validate"):
         doc = load(docs.schema, data)
     doc_id = (create_id or _requested_id(ctx)) if old is None else old["id"]
@@ -67,7 +78,11 @@ async def save(
     prev = old["_rev"] if old is not None else None
     revision = next_revision(prev)
     outbox = ctx.app[EVENT_OUTBOX]
-    intent = document_intent(docs.kind, stored.get("pvt_account_id"), doc_id, prev, revision)
+    with timed(ctx, "audit"):
+        facts = document_facts(ctx, docs, old if before is None else before, stored)
+    intent = document_intent(
+        docs.kind, stored.get("pvt_account_id"), doc_id, prev, revision, audit=facts
+    )
     taken: list[str] = []
     try:
         with timed(ctx, "claims"):
@@ -133,7 +148,10 @@ async def remove(ctx: Context, docs: Documents, doc: Doc) -> None:
     for hook in docs.before_delete:
         await hook(ctx, doc)
     outbox = ctx.app[EVENT_OUTBOX]
-    intent = document_intent(docs.kind, doc.get("pvt_account_id"), doc["id"], doc["_rev"], None)
+    facts = document_facts(ctx, docs, doc, None)
+    intent = document_intent(
+        docs.kind, doc.get("pvt_account_id"), doc["id"], doc["_rev"], None, audit=facts
+    )
     await outbox.announce(intent)
     if not await ctx.store.delete(docs.kind, doc["id"], revision=doc["_rev"]):
         await outbox.withdraw(intent)

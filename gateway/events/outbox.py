@@ -23,10 +23,18 @@ INDEXES = (
     Index(OUTBOX, "outbox_prev", ("prev",), sparse_on="prev"),
 )
 Intent = dict[str, Any]
+# An intent's audit facts (who, which request, the masked diff): the relay writes them as an
+# audit entry once the change is seen to have happened; they are not part of the event.
+AUDIT = "audit"
 
 
 def document_intent(
-    kind: str, account_id: str | None, doc_id: str, prev: str | None, rev: str | None
+    kind: str,
+    account_id: str | None,
+    doc_id: str,
+    prev: str | None,
+    rev: str | None,
+    audit: dict[str, Any] | None = None,
 ) -> Intent:
     """A create (no `prev`), edit, or delete (no `rev`) of one document about to be written."""
     action = "created" if prev is None else "deleted" if rev is None else "edited"
@@ -42,6 +50,8 @@ def document_intent(
     }
     if prev is not None:
         intent["prev"] = prev
+    if audit is not None:
+        intent[AUDIT] = audit
     return intent
 
 

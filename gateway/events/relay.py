@@ -14,10 +14,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from gateway.audit.entries import write_entries
 from gateway.events.decide import DocKey, decide, doc_key
 from gateway.events.lease import Lease
-from gateway.events.outbox import DOCUMENT, OUTBOX, Intent
+from gateway.events.outbox import AUDIT, DOCUMENT, OUTBOX, Intent
 from gateway.events.retention import Sweeper
 from gateway.events.rounds import Wakeup, run_rounds
 from gateway.events.stream import BY_ACCOUNT, EVENTS, EXPIRES_AT, Event, EventStream, account_key
@@ -134,6 +136,7 @@ class Relay:
                 now=self.clock(),
                 grace=self.config.grace_seconds,
             )
+            await self._audit(decision.publish)
             published = await self._publish(decision.publish) if decision.publish else []
             for intent in decision.drop:
                 log.warning(
@@ -183,6 +186,17 @@ class Relay:
         found = await self.store.find(self.config.applied_kind, {"id": {"$in": ids}})
         return {record["id"] for record in found}
 
+    async def _audit(self, intents: list[Intent]) -> None:
+        """The audit entries of the changes that happened, in one write, before their intents
+        leave the outbox: a crash in between writes them again, which changes nothing."""
+        entries = [
+            (_entry_of(intent, facts), facts.get("tree"), int(facts["keep_days"]))
+            for intent in intents
+            if (facts := intent.get(AUDIT))
+        ]
+        if entries:
+            await write_entries(self.store, entries)
+
     async def _publish(self, intents: list[Intent]) -> list[str]:
         """Append the events; the ids now on the stream (all, unless another writer raced)."""
         if self._next_seq is None:
@@ -203,8 +217,15 @@ class Relay:
         return [event["id"] for event in events]
 
 
+def _entry_of(intent: Intent, facts: dict[str, Any]) -> dict[str, Any]:
+    """The audit entry of a change that happened: its event's id and fields, and its facts."""
+    shown = {key: value for key, value in facts.items() if key not in ("tree", "keep_days")}
+    entry = {key: intent.get(key) for key in ("id", "at", "account_id", "type", "doc_id", "rev")}
+    return {**entry, "action": intent["action"], **shown}
+
+
 def _event_of(intent: Intent, seq: int, expires: datetime) -> Event:
-    event = {key: value for key, value in intent.items() if key != "_rev"}
+    event = {key: value for key, value in intent.items() if key not in ("_rev", AUDIT)}
     event.update(seq=seq, published_at=time.time(), **{EXPIRES_AT: expires})
     if intent.get("account_id"):
         event[BY_ACCOUNT] = account_key(intent["account_id"], seq)

@@ -3,6 +3,7 @@
 from gateway.resources.account_tree import ACCOUNTS_RESOURCE
 from gateway.resources.alerts import ALERTS_RESOURCE
 from gateway.resources.apps_store import APPS_STORE_RESOURCE
+from gateway.resources.audit import AUDIT_RESOURCE
 from gateway.resources.auth import API_AUTH, AUTH, TOKEN_AUTH, USER_AUTH
 from gateway.resources.blacklists import BLACKLISTS_RESOURCE
 from gateway.resources.callflows import CALLFLOWS_RESOURCE
@@ -65,6 +66,7 @@ RESOURCES = (
     QUEUES_RESOURCE,
     WEBHOOKS_RESOURCE,
     EVENTS_RESOURCE,
+    AUDIT_RESOURCE,
     SMS_RESOURCE,
     DIRECTORIES_RESOURCE,
     FAXBOXES_RESOURCE,

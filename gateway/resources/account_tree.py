@@ -101,9 +101,8 @@ async def regenerate_api_key(ctx: Context) -> Reply:
     """A new API key; the old one stops working."""
     _require_admin(ctx)
     account = await _account_to_change(ctx)
-    saved = await save(
-        ctx, ACCOUNT_DOCS, public(account), {**account, "pvt_api_key": new_api_key()}
-    )
+    changed = {**account, "pvt_api_key": new_api_key()}
+    saved = await save(ctx, ACCOUNT_DOCS, public(account), changed, before=account)
     return Reply({"api_key": saved["pvt_api_key"]}, status=201)
 
 
@@ -139,7 +138,7 @@ async def move(ctx: Context) -> Reply:
             "pvt_parent_id": parent_id,
             "pvt_reseller_id": resellers[doc["id"]],
         }
-        saved = await save(ctx, ACCOUNT_DOCS, public(doc), moved)
+        saved = await save(ctx, ACCOUNT_DOCS, public(doc), moved, before=doc)
         if doc["id"] == account["id"]:
             result = saved
     forget_cached(ctx, [*old_tree, *new_tree])
@@ -156,7 +155,8 @@ async def _set_reseller(ctx: Context, status: bool) -> Reply:
     account = await _account_to_change(ctx)
     if account.get("pvt_descendants_count", 0):
         raise AccountHasDescendants()
-    saved = await save(ctx, ACCOUNT_DOCS, public(account), {**account, "pvt_reseller": status})
+    changed = {**account, "pvt_reseller": status}
+    saved = await save(ctx, ACCOUNT_DOCS, public(account), changed, before=account)
     return Reply(
         ACCOUNT_DOCS.show(ctx, saved), revision=saved["_rev"], status=201 if status else 200
     )

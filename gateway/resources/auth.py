@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.audit import record
 from gateway.auth.credentials import client_address, user_with_digest
 from gateway.auth.identity import Identity
 from gateway.auth.throttle import record_failure, refuse_if_throttled
+from gateway.auth.tokens import SESSIONS
 from gateway.auth.tree import ACCOUNTS
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.documents import Doc
 from gateway.crossbar.errors import ApiError, TokenRejected, Unauthorized, invalid
 from gateway.crossbar.resource import ID, Resource, Route
 from gateway.crossbar.validation import load
-from gateway.keys import TOKENS
+from gateway.keys import ACCOUNT_CACHE, TOKENS
 from gateway.resources.accounts import name_key
 from gateway.resources.app_rules import Viewer, login_app
 from gateway.resources.apps_store import account_apps
@@ -98,7 +100,8 @@ async def user_auth(ctx: Context) -> Reply:
             priv_level=user.get("priv_level", "user"),
             superduper=bool(account.get("pvt_superduper_admin")),
         )
-        token, _ = await ctx.app[TOKENS].issue(identity)
+        token, claims = await ctx.app[TOKENS].issue(identity)
+        await record(ctx, "login", account, (SESSIONS, claims["jti"]), identity)
         return Reply(await login_data(ctx, account, user), status=201, auth_token=token)
     await record_failure(ctx.store, ctx.settings, selector, address)
     raise Unauthorized()
@@ -120,7 +123,8 @@ async def api_auth(ctx: Context) -> Reply:
         priv_level="admin",
         superduper=bool(account.get("pvt_superduper_admin")),
     )
-    token, _ = await ctx.app[TOKENS].issue(identity)
+    token, claims = await ctx.app[TOKENS].issue(identity)
+    await record(ctx, "login", account, (SESSIONS, claims["jti"]), identity)
     return Reply(await login_data(ctx, account, None), status=201, auth_token=token)
 
 
@@ -142,9 +146,13 @@ async def token_info(ctx: Context) -> Reply:
 
 async def revoke_token(ctx: Context) -> Reply:
     """DELETE /v2/token_auth: the token stops working on every instance."""
-    assert ctx.identity is not None
-    if ctx.identity.session_id is not None:
-        await ctx.app[TOKENS].revoke(ctx.identity.session_id)
+    identity = ctx.identity
+    assert identity is not None
+    if identity.session_id is not None:
+        await ctx.app[TOKENS].revoke(identity.session_id)
+        account = await ctx.app[ACCOUNT_CACHE].get(identity.account_id)
+        if account is not None:
+            await record(ctx, "token_revoked", account, (SESSIONS, identity.session_id))
     return Reply(None)
 
 

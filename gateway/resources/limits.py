@@ -8,16 +8,35 @@ from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.documents import Doc, Documents
 from gateway.crossbar.errors import Forbidden
 from gateway.crossbar.merge import public
+from gateway.crossbar.rates import account_bucket, account_limit
 from gateway.crossbar.resource import Resource, Route
 from gateway.crossbar.validation import load
 from gateway.crossbar.write import check_if_match, request_data, save
+from gateway.ratelimit import Limit
+from gateway.ratelimit.shared import set_override
 from schemas.limits import LimitsSchema
 
 LIMITS = "limits"
 # Kazoo reports these two from private fields and drops them from a request.
 LEAKED = ("allow_postpay", "max_postpay_amount")
 
-LIMITS_DOCS = Documents(kind=LIMITS, schema=LimitsSchema, row=lambda doc: {"id": LIMITS})
+
+async def apply_api_rate_limit(ctx: Context, doc: Doc, old: Doc | None) -> None:
+    """An `api_rate_limit` in the limits becomes the account's own request bucket."""
+    wanted = doc.get("api_rate_limit")
+    if wanted == (old or {}).get("api_rate_limit"):
+        return
+    limit = Limit(wanted["capacity"], float(wanted["per_second"])) if wanted else None
+    key = account_bucket(doc["id"])
+    await set_override(ctx.store, key, limit, account_limit(ctx.settings))
+
+
+LIMITS_DOCS = Documents(
+    kind=LIMITS,
+    schema=LimitsSchema,
+    row=lambda doc: {"id": LIMITS},
+    after_save=(apply_api_rate_limit,),
+)
 
 
 async def stored_limits(ctx: Context, account_id: str) -> Doc | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from gateway.crossbar.binary import download, read_upload, store_upload, swap_file
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.documents import Doc, Documents
@@ -84,12 +86,17 @@ def vcard(user: Doc) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
+_UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f";\\/]')
+
+
 def vcard_handler(docs: Documents) -> dict[str, Handler]:
     """GET users/{U}/vcard."""
 
     async def read(ctx: Context) -> Reply:
         user = await load_scoped(ctx, docs, ctx.args[0])
         name = f"{user.get('first_name', '')}_{user.get('last_name', '')}".strip("_") or "user"
+        # A header carries no control characters, quotes or separators of its own.
+        name = _UNSAFE_FILENAME.sub("_", name)
         return Reply(
             body=vcard(user).encode(),
             content_type="text/x-vcard",

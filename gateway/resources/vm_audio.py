@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -12,10 +11,12 @@ from gateway.crossbar.binary import (
     MULTIPART,
     Upload,
     download,
+    next_part,
     read_upload,
     store_upload,
     swap_file,
 )
+from gateway.crossbar.body import parse_json
 from gateway.crossbar.clock import GREGORIAN_OFFSET
 from gateway.crossbar.context import Context, Reply
 from gateway.crossbar.documents import Doc, Documents
@@ -69,10 +70,7 @@ async def _metadata(part: BodyPartReader) -> Doc:
         raw += chunk
         if len(raw) > METADATA_LIMIT:
             raise invalid("json", "invalid", "The metadata part is too large", target="body")
-    try:
-        parsed = json.loads(raw or b"{}")
-    except ValueError:
-        raise invalid("json", "invalid", "All JSON must be valid", target="body") from None
+    parsed = parse_json(raw or b"{}")
     if isinstance(parsed, dict) and isinstance(parsed.get("data"), dict):
         parsed = parsed["data"]
     if not isinstance(parsed, dict):
@@ -89,7 +87,7 @@ async def read_deposit(ctx: Context) -> tuple[Doc, StoredFile | None]:
     metadata: Doc = {}
     stored: StoredFile | None = None
     try:
-        while (part := await reader.next()) is not None:
+        while (part := await next_part(reader)) is not None:
             if not isinstance(part, BodyPartReader):
                 continue
             raw_type = part.headers.get("Content-Type", "application/octet-stream")

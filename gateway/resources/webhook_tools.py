@@ -43,7 +43,7 @@ async def rotate_secret(ctx: Context) -> Reply:
         "pvt_secret_previous": hook.get(SECRET),
         "pvt_secret_previous_until": time.time() + ROTATION_OVERLAP_SECONDS,
     }
-    await save(ctx, WEBHOOK_DOCS, public(hook), rotated)
+    await save(ctx, WEBHOOK_DOCS, public(hook), rotated, before=hook)
     return Reply(
         {"secret": secret, "previous_valid_until": int(rotated["pvt_secret_previous_until"])}
     )

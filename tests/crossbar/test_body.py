@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from gateway.crossbar.body import FORM, parse_envelope
+from gateway.crossbar.body import FORM, INT64_MAX, INT64_MIN, check_shape, parse_envelope
 from gateway.crossbar.errors import InvalidData
 
 JSON = "application/json"
@@ -81,11 +81,31 @@ def test_malformed_json_message_names_the_position() -> None:
     assert error_of(b'{"data": ')["json"]["invalid"]["message"].endswith(" around 9")
 
 
-@pytest.mark.parametrize("raw", [b'{"data": "\xff"}', b'{"data": {"n": "\xc3\x28"}}'])
-def test_invalid_utf8_is_a_json_invalid_error_with_a_readable_message(raw: bytes) -> None:
-    detail = error_of(raw)["json"]["invalid"]
-    assert detail["target"] == "body"
-    assert detail["message"] == "All JSON must be valid"
+@pytest.mark.parametrize(
+    ("raw", "position"),
+    [
+        (b'{"data": "\xff"}', 10),
+        (b'{"data": {"n": "\xc3\x28"}}', 16),
+        (b'{"data": {"n": "\xed\xa0\x80"}}', 16),
+    ],
+)
+def test_a_body_that_is_not_utf8_is_a_json_invalid_error_naming_the_byte(
+    raw: bytes, position: int
+) -> None:
+    assert error_of(raw)["json"]["invalid"] == {
+        "message": f"Body must be UTF-8: invalid byte around {position}",
+        "target": "body",
+    }
+
+
+def test_a_utf16_body_is_not_guessed_but_refused() -> None:
+    assert "invalid" in error_of('{"data": {}}'.encode("utf-16-le"))["json"]
+
+
+def test_a_utf8_byte_order_mark_is_accepted() -> None:
+    assert parse_envelope(b'\xef\xbb\xbf{"data": {"name": "Zo\xc3\xab"}}', JSON) == {
+        "data": {"name": "Zoë"}
+    }
 
 
 @pytest.mark.parametrize("raw", [b"[1, 2]", b'"data"', b"42", b"null", b"true"])
@@ -141,3 +161,142 @@ def test_malformed_json_in_a_form_body_is_a_json_error() -> None:
 @pytest.mark.parametrize("content_type", ["multipart/form-data", "text/csv", "audio/mpeg"])
 def test_non_json_content_types_are_not_parsed_here(content_type: str) -> None:
     assert parse_envelope(b"\x00\x01binary", content_type) == {}
+
+
+def test_form_fields_are_percent_decoded_as_utf8() -> None:
+    assert parse_envelope(b"name=Zo%C3%AB+%E6%97%A5&n=1", FORM) == {"name": "Zoë 日", "n": "1"}
+
+
+@pytest.mark.parametrize("raw", [b"name=%FF", b"name=%C3%28", b"%ED%A0%80=x"])
+def test_form_fields_that_are_not_utf8_once_decoded_are_refused(raw: bytes) -> None:
+    assert error_of(raw, FORM) == {
+        "json": {
+            "invalid": {
+                "message": "Form fields must be UTF-8 once percent-decoded",
+                "target": "body",
+            }
+        }
+    }
+
+
+def test_a_form_body_that_is_not_utf8_is_refused() -> None:
+    detail = error_of(b"name=Zo\xeb", FORM)["json"]["invalid"]
+    assert detail["message"] == "Body must be UTF-8: invalid byte around 7"
+
+
+def test_a_nul_in_a_form_field_is_refused_naming_it() -> None:
+    assert list(error_of(b"first_name=a%00b", FORM)) == ["first_name"]
+
+
+def test_a_form_body_with_too_many_fields_is_refused() -> None:
+    assert "maxItems" in error_of(b"&".join([b"a=1"] * 100_001), FORM)["json"]
+
+
+def refusal(value: Any) -> dict[str, Any]:
+    """check_shape's error: {field: {rule: detail}}."""
+    with pytest.raises(InvalidData) as caught:
+        check_shape(value)
+    errors: dict[str, Any] = caught.value.data
+    return errors
+
+
+NUL_MESSAGE = {"invalid": {"message": "Strings must not contain NUL (\\u0000)"}}
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        (b'{"data": {"first_name": "a\\u0000b"}}', "first_name"),
+        (b'{"data": {"caller_id": {"internal": {"name": "\\u0000"}}}}', "caller_id.internal.name"),
+        (b'{"data": {"numbers": ["1001", "10\\u00002"]}}', "numbers.1"),
+        (b'{"data": [{"a": 1}, {"b": ["x", {"c": "\\u0000"}]}]}', "1.b.1.c"),
+        (b'{"data": {"sip.user": "\\u0000"}}', "sip%2Euser"),
+        (b'{"Data": {"n": "\\u0000"}}', "n"),
+        (b'{"data": {}, "auth_token": "\\u0000"}', "auth_token"),
+        (b'{"data": "\\u0000"}', "data"),
+    ],
+)
+def test_a_nul_in_a_string_is_refused_naming_the_field(raw: bytes, field: str) -> None:
+    assert error_of(raw) == {field: NUL_MESSAGE}
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        (b'{"data": {"caller_id": {"a\\u0000": 1}}}', "caller_id"),
+        (b'{"data": {"\\ud800": 1}}', "data"),
+        (b'{"data": {}, "x\\u0000": 1}', "json"),
+    ],
+)
+def test_a_nul_or_lone_surrogate_in_a_key_is_refused_naming_its_object(
+    raw: bytes, field: str
+) -> None:
+    assert list(error_of(raw)) == [field]
+    assert error_of(raw)[field]["invalid"]["message"].startswith("Property names must not")
+
+
+@pytest.mark.parametrize("escape", [b"\\ud800", b"\\udfff", b"x\\udc00y", b"\\ude00\\ud83d"])
+def test_a_lone_surrogate_in_a_string_is_refused(escape: bytes) -> None:
+    assert error_of(b'{"data": {"name": "' + escape + b'"}}') == {
+        "name": {"invalid": {"message": "Strings must not contain lone UTF-16 surrogates"}}
+    }
+
+
+@pytest.mark.parametrize(
+    ("number", "rule", "bound"),
+    [
+        (2**63, "maximum", INT64_MAX),
+        (2**70, "maximum", INT64_MAX),
+        (-(2**63) - 1, "minimum", INT64_MIN),
+        (-(2**64), "minimum", INT64_MIN),
+    ],
+)
+def test_an_integer_past_64_bits_is_refused_naming_the_field(
+    number: int, rule: str, bound: int
+) -> None:
+    raw = b'{"data": {"media": {"timeout": ' + str(number).encode() + b"}}}"
+    detail = error_of(raw)["media.timeout"][rule]
+    assert detail["target"] == bound and detail["value"] == number
+    assert str(bound) in detail["message"] and "64-bit" in detail["message"]
+
+
+@pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e400", b"-1e400"])
+def test_a_number_that_is_not_finite_is_refused_naming_the_field(literal: bytes) -> None:
+    errors = error_of(b'{"data": {"list": [1, ' + literal + b"]}}")
+    assert list(errors) == ["list.1"]
+    assert "finite" in errors["list.1"]["invalid"]["message"]
+
+
+def test_storable_values_pass() -> None:
+    envelope = {
+        "data": {
+            "first_name": "Zoë 日本",
+            "emoji": "\U0001f600",
+            "tab": "a\tb\nc",
+            "ints": [0, INT64_MAX, INT64_MIN, -1, True, False],
+            "floats": [3.5, -0.0, 1e308, -1e-308, 5e-324],
+            "nothing": None,
+            "empty": [{}, []],
+        },
+        "auth_token": "t",
+    }
+    check_shape(envelope)
+    raw = b'{"data": {"smile": "\\ud83d\\ude00", "big": 9223372036854775807, "f": 1e308}}'
+    assert parse_envelope(raw, JSON)["data"] == {
+        "smile": "\U0001f600",
+        "big": INT64_MAX,
+        "f": 1e308,
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [("a\x00", "json"), (2**64, "json"), (float("nan"), "json"), ([1, [2**64]], "1.0")],
+)
+def test_check_shape_checks_a_bare_value_too(value: Any, field: str) -> None:
+    assert list(refusal(value)) == [field]
+
+
+def test_the_first_bad_value_found_is_named_once() -> None:
+    errors = refusal({"data": {"a": "\x00", "b": 2**64}})
+    assert len(errors) == 1 and set(errors) <= {"a", "b"}
