@@ -89,6 +89,11 @@ async def api(request: web.Request) -> web.StreamResponse:
     except StoreUnavailable:
         log.warning("datastore unreachable (request %s)", ctx.request_id)
         return render_error(ctx, DatastoreUnreachable())
+    except ConnectionResetError:
+        # The client left before its body was read (a load generator stopping, a closed tab):
+        # nothing ran and no one is there to answer.
+        log.debug("client went away (request %s)", ctx.request_id)
+        return web.Response(status=400)
     except Exception:
         log.exception("unhandled error (request %s)", ctx.request_id)
         return render_error(ctx, ApiError())
