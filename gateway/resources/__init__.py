@@ -2,6 +2,7 @@
 
 from gateway.resources.account_tree import ACCOUNTS_RESOURCE
 from gateway.resources.alerts import ALERTS_RESOURCE
+from gateway.resources.api_keys import API_KEYS_RESOURCE
 from gateway.resources.apps_store import APPS_STORE_RESOURCE
 from gateway.resources.audit import AUDIT_RESOURCE
 from gateway.resources.auth import API_AUTH, AUTH, TOKEN_AUTH, USER_AUTH
@@ -84,4 +85,5 @@ RESOURCES = (
     EXTERNAL_NUMBERS_RESOURCE,
     RESOURCES_RESOURCE,
     PARKED_CALLS_RESOURCE,
+    API_KEYS_RESOURCE,
 )

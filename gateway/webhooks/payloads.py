@@ -24,6 +24,7 @@ NOTIFICATIONS = "notifications"
 # absent: Kazoo keeps them outside account databases, so their changes name no account.
 KAZOO_TYPE = {
     "accounts": "account",
+    "api_keys": "api_key",
     "apps": "app",
     "apps_store": "apps_store",
     "blacklists": "blacklist",

@@ -1,0 +1,1 @@
+"""Other APIs over the same documents: thin adapters with their own envelopes and errors."""
