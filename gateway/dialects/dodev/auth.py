@@ -17,8 +17,9 @@ from gateway.auth.api_keys import (
 from gateway.auth.tree import resolve_account
 from gateway.crossbar.context import Context
 from gateway.crossbar.errors import ApiError
-from gateway.dialects.dodev.errors import PbxError, insufficient_scope, unauthorized
+from gateway.dialects.dodev.errors import insufficient_scope, unauthorized
 from gateway.dialects.dodev.plans import plan_name
+from gateway.dialects.dodev.sandbox import sandbox_of
 from gateway.keys import ACCOUNT_CACHE
 from gateway.resources.limits import stored_limits
 
@@ -67,6 +68,8 @@ async def authenticate(ctx: Context) -> VerifiedKey:
     if account.get("pvt_enabled") is False:
         raise unauthorized("The account of this API key is disabled")
     ctx.identity = key.identity()
+    if key.mode != "live":
+        account = await sandbox_of(ctx, key, account)
     ctx.account, ctx.account_id = account, account["id"]
     await touch(ctx.store, key)
     return key
@@ -76,13 +79,3 @@ def require_scope(key: VerifiedKey, scope: str) -> None:
     """403 INSUFFICIENT_SCOPE naming `scope` unless the key holds it (or a wildcard for it)."""
     if not grants(key.scopes, scope):
         raise insufficient_scope(scope)
-
-
-def require_live(key: VerifiedKey) -> None:
-    """Test keys are to reach a sandbox child account, which is not served yet."""
-    if key.mode != "live":
-        raise PbxError(
-            403,
-            "SANDBOX_UNAVAILABLE",
-            "Test keys will reach a sandbox account, which is not available yet",
-        )

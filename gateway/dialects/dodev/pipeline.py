@@ -20,7 +20,7 @@ from gateway.crossbar.errors import ApiError
 from gateway.crossbar.idempotency import key_of as idempotency_key_of
 from gateway.crossbar.idempotency import run_once
 from gateway.crossbar.rates import charge_address
-from gateway.dialects.dodev.auth import authenticate, require_live, require_scope
+from gateway.dialects.dodev.auth import authenticate, require_scope
 from gateway.dialects.dodev.body import read_json
 from gateway.dialects.dodev.endpoint import Call, Endpoint
 from gateway.dialects.dodev.errors import PbxError, internal, translated, unavailable
@@ -81,7 +81,6 @@ async def _prepare(ctx: Context, path: str) -> tuple[Endpoint, Call]:
     await charge_plan(ctx, key)
     endpoint, values = match(path, ctx.verb)
     require_scope(key, endpoint.scope)
-    require_live(key)
     body = await read_json(ctx) if ctx.verb in BODY_VERBS else None
     return endpoint, Call(ctx, values, body)
 

@@ -3,6 +3,7 @@ scope; wildcards; a key reaches its own account only."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import time
 from typing import Any
@@ -152,13 +153,43 @@ async def test_a_key_of_the_master_account_is_no_superuser(
     assert response.headers["X-Request-ID"]
 
 
-async def test_test_keys_wait_for_their_sandbox(
+async def test_a_test_key_works_in_a_sandbox_child_account_and_never_on_live_settings(
     client: Client, tree: Tree, auth_headers: Any
 ) -> None:
-    made = await mint(client, await auth_headers("customer"), tree.customer, mode="test")
-    response = await client.get(SETTINGS, headers=bearer(made))
-    assert response.status == 403
-    assert (await error_of(response))["code"] == "SANDBOX_UNAVAILABLE"
+    admin = await auth_headers("customer")
+    made = await mint(client, admin, tree.customer, mode="test")
+    assert made["key"].startswith("do_test_")
+    changed = await client.patch(SETTINGS, json={"timezone": "Asia/Tokyo"}, headers=bearer(made))
+    assert changed.status == 200, await changed.text()
+    live = await (await client.get(at(tree.customer, ""), headers=admin)).json()
+    assert live["data"].get("timezone") != "Asia/Tokyo"
+    children = await client.get(at(tree.customer, "/children"), headers=admin)
+    [sandbox] = (await children.json())["data"]
+    assert sandbox["name"].startswith("Sandbox ")
+    seen = await (await client.get(at(sandbox, ""), headers=admin)).json()
+    assert seen["data"]["timezone"] == "Asia/Tokyo"
+    # The same key keeps its one sandbox, on this and any other instance.
+    again = await client.get(SETTINGS, headers=bearer(made))
+    assert (await again.json())["timezone"] == "Asia/Tokyo"
+    assert (
+        len(
+            (await (await client.get(at(tree.customer, "/children"), headers=admin)).json())[
+                "data"
+            ]
+        )
+        == 1
+    )
+
+
+async def test_concurrent_first_uses_of_a_test_key_make_one_sandbox(
+    client: Client, tree: Tree, auth_headers: Any
+) -> None:
+    admin = await auth_headers("customer")
+    made = await mint(client, admin, tree.customer, mode="test")
+    replies = await asyncio.gather(*(client.get(SETTINGS, headers=bearer(made)) for _ in range(4)))
+    assert [reply.status for reply in replies] == [200] * 4
+    children = await client.get(at(tree.customer, "/children"), headers=admin)
+    assert len((await children.json())["data"]) == 1
 
 
 async def test_last_used_is_written_once_a_minute_at_most(
