@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from schemas.fields import Arr, Bool, Int, Obj, OpenSchema, Str
 
+# The /v1/pbx plans (requests a minute: 60, 300, 1,000).
+PLAN_NAMES = ("starter", "professional", "enterprise")
+
 
 class ApiRateLimitSchema(OpenSchema):
     """The account's own API request bucket (not a Kazoo key): burst size and refill."""
@@ -24,3 +27,4 @@ class LimitsSchema(OpenSchema):
     resource_consuming_calls = Int(minimum=0)
     twoway_trunks = Int(minimum=0)
     api_rate_limit = Obj(ApiRateLimitSchema)
+    plan = Str(enum=PLAN_NAMES)

@@ -101,6 +101,9 @@ async def test_an_ancestor_sets_the_plan_in_the_limits(
     made = await mint(client, reseller, tree.customer)
     response = await client.get(SETTINGS, headers=bearer(made))
     assert response.status == 200 and figures(response)[0] == 300
+    unknown = await client.post(limits, json={"data": {"plan": "gold"}}, headers=reseller)
+    assert unknown.status == 400
+    assert "enum" in (await unknown.json())["data"]["plan"]
 
 
 async def test_every_reply_carries_the_rate_limit_headers(
