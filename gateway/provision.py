@@ -41,7 +41,7 @@ async def create_account(
     saved = await save(ctx, ACCOUNT_DOCS, fields, None)
     if data.get("reseller") and not saved.get("pvt_reseller"):
         saved = await save(
-            ctx, ACCOUNT_DOCS, public_fields(saved), {**saved, "pvt_reseller": True}
+            ctx, ACCOUNT_DOCS, public_fields(saved), {**saved, "pvt_reseller": True}, before=saved
         )
     return saved
 

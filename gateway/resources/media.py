@@ -100,7 +100,7 @@ async def upload_raw(ctx: Context) -> Reply:
         "media_source": "upload",
     }
     old_file = (media.get(ATTACHMENT) or {}).get("file_id")
-    write = save(ctx, MEDIA_DOCS, data, {**media, ATTACHMENT: attachment})
+    write = save(ctx, MEDIA_DOCS, data, {**media, ATTACHMENT: attachment}, before=media)
     saved = await swap_file(ctx, stored, old_file, write)
     return Reply(MEDIA_DOCS.show(ctx, saved), revision=saved["_rev"])
 

@@ -20,7 +20,9 @@ async def _mark(ctx: Context, numbers: set[str], used_by: str | None) -> None:
         if held is None or held.get("pvt_account_id") != ctx.account_id:
             continue
         if held.get(USED_BY) != used_by:
-            await save(ctx, NUMBER_DOCS, public_data(held), {**held, USED_BY: used_by})
+            await save(
+                ctx, NUMBER_DOCS, public_data(held), {**held, USED_BY: used_by}, before=held
+            )
 
 
 async def mark_numbers(ctx: Context, saved: Doc, old: Doc | None) -> None:

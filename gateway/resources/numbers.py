@@ -163,7 +163,7 @@ async def update_number(ctx: Context, number: str, data: Doc, merge: bool) -> Do
 async def change_state(ctx: Context, number: str, state: str) -> Doc:
     """Move a number of this account to `state`."""
     old = await load_number(ctx, number)
-    return await save(ctx, NUMBER_DOCS, public(old), {**old, STATE: state})
+    return await save(ctx, NUMBER_DOCS, public(old), {**old, STATE: state}, before=old)
 
 
 async def release_number(ctx: Context, number: str) -> Doc:

@@ -23,7 +23,7 @@ async def _replace_private(
     changed = {**old, key: value}
     if value is None:
         changed.pop(key)
-    return await save(ctx, docs, current, changed)
+    return await save(ctx, docs, current, changed, before=old)
 
 
 def photo_handlers(docs: Documents) -> dict[str, Handler]:

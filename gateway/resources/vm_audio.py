@@ -56,7 +56,7 @@ async def attach(ctx: Context, docs: Documents, message: Doc, stored: StoredFile
         "length": stored.length,
         "name": stored.filename,
     }
-    return await save(ctx, docs, public(message), {**message, ATTACHMENT: audio})
+    return await save(ctx, docs, public(message), {**message, ATTACHMENT: audio}, before=message)
 
 
 async def _chunks(part: BodyPartReader) -> AsyncIterator[bytes]:

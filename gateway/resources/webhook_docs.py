@@ -127,7 +127,7 @@ def hook_disabler(app: web.Application) -> Callable[[str, str], Awaitable[None]]
         ctx.account_id = hook["pvt_account_id"]
         off = {**hook, DISABLED_MESSAGE: reason}
         try:
-            await save(ctx, WEBHOOK_DOCS, {**public(hook), "enabled": False}, off)
+            await save(ctx, WEBHOOK_DOCS, {**public(hook), "enabled": False}, off, before=hook)
         except DatastoreConflict:
             pass  # changed meanwhile: the next failure decides again
 

@@ -139,7 +139,7 @@ async def upload_binary(ctx: Context) -> Reply:
     }
     old_file = (doc.get(FILES) or {}).get(which, {}).get("file_id")
     files = {**(doc.get(FILES) or {}), which: entry}
-    write = save(ctx, WHITELABEL_DOCS, public(doc), {**doc, FILES: files})
+    write = save(ctx, WHITELABEL_DOCS, public(doc), {**doc, FILES: files}, before=doc)
     return _shown(ctx, await swap_file(ctx, stored, old_file, write))
 
 

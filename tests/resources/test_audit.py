@@ -376,3 +376,23 @@ def test_audit_retention_days_come_from_the_environment(raw: str | None, days: i
 def test_audit_retention_days_out_of_bounds_stop_the_start(raw: str) -> None:
     with pytest.raises(SettingsError):
         Settings.from_env({"GATEWAY_AUDIT_RETENTION_DAYS": raw})
+
+
+async def test_an_upload_shows_its_new_attachment_in_the_diff(
+    client: Client, app: web.Application, tree: Tree, auth_headers: Any
+) -> None:
+    headers = await auth_headers("customer")
+    made = await client.put(
+        at(tree.customer, "/media"), json={"data": {"name": "Greeting"}}, headers=headers
+    )
+    media_id = (await made.json())["data"]["id"]
+    uploaded = await client.post(
+        at(tree.customer, f"/media/{media_id}/raw"),
+        data=b"ID3 audio",
+        headers={**headers, "Content-Type": "audio/mpeg"},
+    )
+    assert uploaded.status == 200, await uploaded.text()
+    [upload, create] = about(await trail(client, app, tree.customer, headers), media_id)
+    assert (upload["action"], create["action"]) == ("edited", "created")
+    assert "pvt_attachment" in upload["changed"]
+    assert {"content_type", "content_length"} <= set(upload["changed"])
