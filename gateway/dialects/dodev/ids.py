@@ -1,4 +1,8 @@
-"""Prefixed ids: `ext_` + the 32-hex document id; a bad or wrong-prefix id names nothing."""
+"""Prefixed ids: `ext_` + the 32-hex document id; a bad or wrong-prefix id names nothing.
+
+Phone numbers are the exception: their document id is the E.164 number itself, so an inbound
+number's id is `did_` + the number's digits (`+12395551234` is `did_12395551234`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from gateway.dialects.dodev.endpoint import Call
 from gateway.dialects.dodev.errors import PbxError, not_found
 
 _DOCUMENT_ID = re.compile(r"[0-9a-f]{32}")
+# The digits of an E.164 number, without its `+`.
+_E164_DIGITS = re.compile(r"[1-9][0-9]{1,14}")
 
 
 @dataclass(frozen=True)
@@ -46,9 +52,10 @@ class IdPrefix:
 
 
 EXTENSION = IdPrefix("ext_", "Extension", "EXTENSION_NOT_FOUND")
-INBOUND_NUMBER = IdPrefix("did_", "Inbound number", "NUMBER_NOT_FOUND")
+INBOUND_NUMBER = IdPrefix("did_", "Inbound number", "NUMBER_NOT_FOUND", _E164_DIGITS)
 CALL_QUEUE = IdPrefix("q_", "Call queue", "QUEUE_NOT_FOUND")
 CALL_FLOW = IdPrefix("flow_", "Call flow", "CALL_FLOW_NOT_FOUND")
 VOICEMAIL = IdPrefix("vm_", "Voicemail box", "VOICEMAIL_NOT_FOUND")
 RECORDING = IdPrefix("rec_", "Recording", "RECORDING_NOT_FOUND")
 PHONE = IdPrefix("phone_", "Phone", "PHONE_NOT_FOUND")
+RING_GROUP = IdPrefix("rg_", "Ring group", "RING_GROUP_NOT_FOUND")
