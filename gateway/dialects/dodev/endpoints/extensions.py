@@ -1,7 +1,395 @@
-"""`/v1/pbx/extensions`."""
+"""`/v1/pbx/extensions`: each extension's parts (see `extension_parts`) made, changed and
+removed through the same `save()`/`remove()` as /v2, all of them or none.
+
+A change is checked whole before its first write: every part's Kazoo schema, the number free
+(no other callflow, numbered user or mailbox holds it), nothing outside the extension still
+pointing at a part that goes. Its writes then run in order (user, device, box, callflow;
+removals the other way round) and a failure part way undoes the writes made, last first.
+"""
 
 from __future__ import annotations
 
-from gateway.dialects.dodev.endpoint import Endpoint
+import copy
+import secrets
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
 
-ENDPOINTS: tuple[Endpoint, ...] = ()
+from gateway.crossbar.documents import Doc, Documents
+from gateway.crossbar.errors import InvalidData
+from gateway.crossbar.references import REFERENCES
+from gateway.crossbar.validation import load
+from gateway.dialects.dodev.body import StrictSchema, load_fields
+from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
+from gateway.dialects.dodev.endpoints.extension_parts import (
+    KINDS,
+    Parts,
+    all_or_nothing,
+    content,
+    display_name,
+    edited_callflow,
+    feature_flow,
+    find_parts,
+    mailbox_holder,
+    number_holder,
+    owned_devices,
+    presence_holders,
+    user_callflow,
+    user_fields,
+)
+from gateway.dialects.dodev.endpoints.extension_state import (
+    Lines,
+    extension_stats,
+    list_extensions,
+    live_lines,
+    view,
+)
+from gateway.dialects.dodev.errors import PbxError, invalid_field, invalid_fields, translated
+from gateway.dialects.dodev.ids import CALL_FLOW, EXTENSION
+from gateway.resources.callflows import CALLFLOW_DOCS, CALLFLOWS
+from gateway.resources.conferences import CONFERENCE_DOCS
+from gateway.resources.devices import DEVICE_DOCS
+from gateway.resources.users import USER_DOCS
+from gateway.resources.vmboxes import VMBOX_DOCS
+from gateway.store.ids import new_id
+from schemas.fields import Bool, Int, Str
+
+# Extension numbers; longer numbers are phone numbers (Kazoo keeps those in E.164).
+NUMBER = r"^[0-9]{1,7}$"
+PHONE = r"^\+?[0-9]{2,20}$"
+SECONDS = {"minimum": 5, "maximum": 300}
+# What only user extensions have.
+USER_ONLY = (
+    "callerIdName",
+    "callerIdNumber",
+    "voicemailEnabled",
+    "forwardingEnabled",
+    "forwardingNumber",
+    "forwardingRingTimeout",
+)
+# The parts' error paths, named as this dialect names them.
+NAMES = {
+    "first_name": "name",
+    "last_name": "name",
+    "presence_id": "number",
+    "numbers": "number",
+    "mailbox": "number",
+    "caller_id.internal.name": "name",
+    "caller_id.internal.number": "number",
+    "caller_id.external.name": "callerIdName",
+    "caller_id.external.number": "callerIdNumber",
+    "call_forward.number": "forwardingNumber",
+    "flow.data.timeout": "forwardingRingTimeout",
+}
+
+
+class CreateBody(StrictSchema):
+    """POST: `number` and `name` required."""
+
+    number = Str(required=True, pattern=NUMBER)
+    name = Str(required=True, min_length=1, max_length=128)
+    type = Str(enum=KINDS, load_default="user")
+    caller_id_name = Str(data_key="callerIdName", min_length=1, max_length=35)
+    caller_id_number = Str(data_key="callerIdNumber", pattern=PHONE)
+    voicemail_enabled = Bool(data_key="voicemailEnabled", load_default=True)
+    forwarding_number = Str(data_key="forwardingNumber", pattern=PHONE)
+    forwarding_ring_timeout = Int(data_key="forwardingRingTimeout", **SECONDS)
+
+
+class PatchBody(StrictSchema):
+    """PATCH: any field; null clears the caller id and forwarding ones."""
+
+    number = Str(pattern=NUMBER)
+    name = Str(min_length=1, max_length=128)
+    type = Str(enum=KINDS)
+    caller_id_name = Str(data_key="callerIdName", min_length=1, max_length=35, allow_none=True)
+    caller_id_number = Str(data_key="callerIdNumber", pattern=PHONE, allow_none=True)
+    voicemail_enabled = Bool(data_key="voicemailEnabled")
+    forwarding_enabled = Bool(data_key="forwardingEnabled")
+    forwarding_number = Str(data_key="forwardingNumber", pattern=PHONE, allow_none=True)
+    forwarding_ring_timeout = Int(data_key="forwardingRingTimeout", allow_none=True, **SECONDS)
+
+
+def _fields(schema: type[StrictSchema], call: Call) -> tuple[Doc, Doc]:
+    """The body as sent and as loaded (a name trimmed and never blank)."""
+    raw = call.json_object()
+    fields = load_fields(schema, raw)
+    if "name" in fields:
+        fields["name"] = fields["name"].strip()
+        if not fields["name"]:
+            raise invalid_field("name", "minLength", "name must not be blank")
+    return raw, fields
+
+
+def _refuse_user_fields(raw: Mapping[str, Any], kind: str) -> None:
+    """Only user extensions have caller id, voicemail and forwarding."""
+    given = sorted(name for name in USER_ONLY if name in raw)
+    if given:
+        message = f"A {kind} extension has no such setting"
+        raise invalid_fields(
+            [{"field": name, "rule": "notAllowed", "message": message} for name in given]
+        )
+
+
+def number_in_use(number: str, callflow_id: str | None = None) -> PbxError:
+    """409 NUMBER_IN_USE naming the number and the callflow holding it (null: a user or a box
+    holds it)."""
+    held_by = CALL_FLOW.public(callflow_id) if callflow_id else None
+    extra = {"number": number, "callFlowId": held_by}
+    return PbxError(409, "NUMBER_IN_USE", f"Number {number} is already in use", extra)
+
+
+@asynccontextmanager
+async def refusals(call: Call, number: str | None) -> AsyncIterator[None]:
+    """The write path's refusals in this dialect's shape: a number or mailbox another document
+    holds is NUMBER_IN_USE, anything else VALIDATION_ERROR naming our fields."""
+    try:
+        yield
+    except InvalidData as err:
+        taken = any("unique" in (err.data.get(path) or {}) for path in ("numbers", "mailbox"))
+        if taken and number is not None:
+            raise number_in_use(number, await number_holder(call.ctx, number)) from None
+        raise translated(err, NAMES) from None
+
+
+def _validate(parts: list[tuple[Documents, Doc | None]]) -> None:
+    """Each part loads with its Kazoo schema (before any is written)."""
+    for docs, data in parts:
+        if data is not None:
+            load(docs.schema, data)
+
+
+async def _require_free(
+    call: Call, number: str, parts: Parts | None = None, *, mailbox: bool = False
+) -> None:
+    """409 NUMBER_IN_USE unless only this extension holds `number`: as a callflow's number, a
+    user's extension number, and (`mailbox`) a box's mailbox."""
+    own = (
+        {doc["id"] for doc in (parts.user, parts.callflow, parts.vmbox) if doc} if parts else set()
+    )
+    holder = await number_holder(call.ctx, number)
+    if holder is not None and holder not in own:
+        raise number_in_use(number, holder)
+    if any(user not in own for user in await presence_holders(call.ctx, number)):
+        raise number_in_use(number)
+    box = await mailbox_holder(call.ctx, number) if mailbox else None
+    if box is not None and box not in own:
+        raise number_in_use(number)
+
+
+async def _refuse_references(call: Call, ids: list[str], own: str | None) -> None:
+    """409 EXTENSION_IN_USE while a callflow other than the extension's names a part that
+    goes (Kazoo refuses those deletes)."""
+    if not ids:
+        return
+    query = {REFERENCES: {"$in": sorted(ids)}, "pvt_account_id": call.account_id}
+    found = await call.ctx.store.find(CALLFLOWS, query, limit=2)
+    other = next((callflow for callflow in found if callflow["id"] != own), None)
+    if other is not None:
+        name = other.get("name") or other["id"]
+        raise PbxError(
+            409,
+            "EXTENSION_IN_USE",
+            f"Extension {call.params['id'][:80]} is still used by callflow {name}; "
+            "change or delete that callflow first",
+            {"callFlowId": CALL_FLOW.public(other["id"])},
+        )
+
+
+async def _create_user(call: Call, fields: Doc) -> tuple[Parts, Doc]:
+    """User, SIP device, box (unless voicemailEnabled is false), callflow."""
+    name, number = fields["name"], fields["number"]
+    user_id, device_id, callflow_id = new_id(), new_id(), new_id()
+    box_id = new_id() if fields["voicemail_enabled"] else None
+    user = user_fields({}, fields)
+    sip = {"username": f"user_{secrets.token_hex(8)}", "password": secrets.token_urlsafe(18)}
+    device = {
+        "name": f"{name} phone"[:128],
+        "device_type": "sip_device",
+        "owner_id": user_id,
+        "sip": dict(sip),
+    }
+    box = {"name": f"{name} voicemail"[:128], "mailbox": number, "owner_id": user_id}
+    timeout = fields.get("forwarding_ring_timeout")
+    callflow = user_callflow(name, number, user_id, box_id, timeout)
+    _validate(
+        [
+            (USER_DOCS, user),
+            (DEVICE_DOCS, device),
+            (VMBOX_DOCS, box if box_id else None),
+            (CALLFLOW_DOCS, callflow),
+        ]
+    )
+    await _require_free(call, number, mailbox=box_id is not None)
+    async with all_or_nothing(call.ctx) as writes:
+        saved_user = await writes.save(USER_DOCS, user, create_id=user_id)
+        await writes.save(DEVICE_DOCS, device, create_id=device_id)
+        if box_id is not None:
+            await writes.save(VMBOX_DOCS, box, create_id=box_id)
+        saved_flow = await writes.save(CALLFLOW_DOCS, callflow, create_id=callflow_id)
+    realm = (call.ctx.account or {}).get("realm")
+    return Parts("user", saved_flow, saved_user), {**sip, "realm": realm}
+
+
+async def _create_feature(call: Call, kind: str, fields: Doc) -> Parts:
+    """A callflow (after its conference document, for a conference)."""
+    name, number = fields["name"], fields["number"]
+    conference_id = new_id() if kind == "conference" else None
+    conference = {"name": name} if conference_id else None
+    callflow = {"name": name, "numbers": [number], "flow": feature_flow(kind, conference_id)}
+    _validate([(CONFERENCE_DOCS, conference), (CALLFLOW_DOCS, callflow)])
+    await _require_free(call, number)
+    async with all_or_nothing(call.ctx) as writes:
+        if conference is not None:
+            await writes.save(CONFERENCE_DOCS, conference, create_id=conference_id)
+        saved = await writes.save(CALLFLOW_DOCS, callflow, create_id=new_id())
+    return Parts(kind, saved)
+
+
+async def create_extension(call: Call) -> Answer:
+    """POST: 201 with the extension and its device's SIP credentials (null for other types).
+
+    Kept whole under an Idempotency-Key, as the device keeps its SIP password in clear."""
+    raw, fields = _fields(CreateBody, call)
+    kind = fields["type"]
+    if kind != "user":
+        _refuse_user_fields(raw, kind)
+    async with refusals(call, fields["number"]):
+        if kind == "user":
+            parts, sip = await _create_user(call, fields)
+        else:
+            parts, sip = await _create_feature(call, kind, fields), None
+    public_id = EXTENSION.public(parts.doc_id)
+    # A new extension has no registration, channel or presence yet.
+    shown = {**view(parts, Lines(call.account_id)), "sip": sip}
+    return Answer(shown, 201, {"Location": f"/v1/pbx/extensions/{public_id}"})
+
+
+async def _parts(call: Call, *, whole: bool = False) -> Parts:
+    public_id = call.params["id"]
+    parts = await find_parts(call.ctx, EXTENSION.document_id(public_id), whole=whole)
+    if parts is None:
+        raise EXTENSION.not_found(public_id)
+    return parts
+
+
+async def read_extension(call: Call) -> Answer:
+    """GET one."""
+    parts = await _parts(call)
+    lines = await live_lines(call.ctx) if parts.user is not None else Lines(call.account_id)
+    return Answer(view(parts, lines))
+
+
+async def _patch_user(call: Call, parts: Parts, fields: Doc) -> Parts:
+    """User fields; the number moved on the user, its callflow and its box; the box made or
+    removed; the ring timeout on the callflow (made when the change needs one)."""
+    user, callflow, box = parts.user, parts.callflow, parts.vmbox
+    assert user is not None and parts.number is not None
+    number = fields.get("number", parts.number)
+    moved = number != parts.number
+    new_user = user_fields(content(USER_DOCS, user), fields)
+    wants_box = fields.get("voicemail_enabled", box is not None)
+    box_id = (box["id"] if box is not None else new_id()) if wants_box else None
+    new_box: Doc | None = None
+    if wants_box and box is None:
+        new_box = {"name": f"{display_name(new_user)} voicemail"[:128], "mailbox": number}
+        new_box["owner_id"] = user["id"]
+    elif box is not None and wants_box and moved and box.get("mailbox") == parts.number:
+        new_box = {**content(VMBOX_DOCS, box), "mailbox": number}
+    new_flow: Doc | None = None
+    if callflow is not None:
+        new_flow = edited_callflow(parts, number, box_id, fields)
+    elif wants_box or moved or fields.get("forwarding_ring_timeout") is not None:
+        timeout = fields.get("forwarding_ring_timeout")
+        new_flow = user_callflow(display_name(new_user), number, user["id"], box_id, timeout)
+    _validate([(USER_DOCS, new_user), (VMBOX_DOCS, new_box), (CALLFLOW_DOCS, new_flow)])
+    if moved or (callflow is None and new_flow) or (box is None and new_box):
+        await _require_free(call, number, parts, mailbox=new_box is not None)
+    dropped = box if box is not None and not wants_box else None
+    if dropped is not None:
+        await _refuse_references(call, [dropped["id"]], callflow["id"] if callflow else None)
+    async with all_or_nothing(call.ctx) as writes:
+        if new_user != content(USER_DOCS, user):
+            user = await writes.save(USER_DOCS, new_user, user)
+        if new_box is not None:
+            await writes.save(VMBOX_DOCS, new_box, box, create_id=None if box else box_id)
+        if new_flow is not None and (
+            callflow is None or new_flow != content(CALLFLOW_DOCS, callflow)
+        ):
+            made = None if callflow else new_id()
+            callflow = await writes.save(CALLFLOW_DOCS, new_flow, callflow, create_id=made)
+        if dropped is not None:
+            await writes.remove(VMBOX_DOCS, dropped)
+    return Parts("user", callflow, user)
+
+
+async def _patch_feature(call: Call, parts: Parts, fields: Doc) -> Parts:
+    """The callflow's name and first number; a conference's room name with it."""
+    callflow, conference = parts.callflow, parts.conference
+    assert callflow is not None
+    new_flow = copy.deepcopy(content(CALLFLOW_DOCS, callflow))
+    new_room: Doc | None = None
+    if "name" in fields:
+        new_flow["name"] = fields["name"]
+        if conference is not None:
+            new_room = {**content(CONFERENCE_DOCS, conference), "name": fields["name"]}
+    number = fields.get("number", parts.number)
+    if number is not None and number != parts.number:
+        new_flow["numbers"] = [number, *(new_flow.get("numbers") or [])[1:]]
+        await _require_free(call, number, parts)
+    _validate([(CONFERENCE_DOCS, new_room), (CALLFLOW_DOCS, new_flow)])
+    async with all_or_nothing(call.ctx) as writes:
+        if new_room is not None and conference is not None:
+            parts.conference = await writes.save(CONFERENCE_DOCS, new_room, conference)
+        if new_flow != content(CALLFLOW_DOCS, callflow):
+            parts.callflow = await writes.save(CALLFLOW_DOCS, new_flow, callflow)
+    return parts
+
+
+async def patch_extension(call: Call) -> Answer:
+    """PATCH: the given fields (null clears caller id and forwarding ones)."""
+    raw, fields = _fields(PatchBody, call)
+    parts = await _parts(call, whole=True)
+    if fields.get("type", parts.kind) != parts.kind:
+        raise invalid_field("type", "readOnly", "The type of an extension does not change")
+    async with refusals(call, fields.get("number", parts.number)):
+        if parts.user is None:
+            _refuse_user_fields(raw, parts.kind)
+            parts = await _patch_feature(call, parts, fields)
+        else:
+            parts = await _patch_user(call, parts, fields)
+    if parts.user is None:
+        return Answer(view(parts, Lines(call.account_id)))
+    return Answer(view(parts, await live_lines(call.ctx)))
+
+
+async def delete_extension(call: Call) -> Answer:
+    """DELETE: the callflow, the devices, the conference or box, then the user; 204."""
+    parts = await _parts(call, whole=True)
+    if parts.user is not None:
+        parts.devices = await owned_devices(call.ctx, parts.doc_id)
+    goes = [parts.user, parts.vmbox, parts.conference, *parts.devices]
+    own = parts.callflow["id"] if parts.callflow else None
+    await _refuse_references(call, [doc["id"] for doc in goes if doc], own)
+    async with refusals(call, None), all_or_nothing(call.ctx) as writes:
+        if parts.callflow is not None:
+            await writes.remove(CALLFLOW_DOCS, parts.callflow)
+        for device in parts.devices:
+            await writes.remove(DEVICE_DOCS, device)
+        if parts.conference is not None:
+            await writes.remove(CONFERENCE_DOCS, parts.conference)
+        if parts.vmbox is not None:
+            await writes.remove(VMBOX_DOCS, parts.vmbox)
+        if parts.user is not None:
+            await writes.remove(USER_DOCS, parts.user)
+    return Answer(None, 204)
+
+
+ENDPOINTS = (
+    Endpoint("GET", "extensions", "pbx:extensions:read", list_extensions),
+    Endpoint("GET", "extensions/stats", "pbx:extensions:read", extension_stats),
+    Endpoint("GET", "extensions/{id}", "pbx:extensions:read", read_extension),
+    Endpoint("POST", "extensions", "pbx:extensions:write", create_extension),
+    Endpoint("PATCH", "extensions/{id}", "pbx:extensions:write", patch_extension),
+    Endpoint("DELETE", "extensions/{id}", "pbx:extensions:write", delete_extension),
+)
