@@ -45,6 +45,7 @@ from gateway.provision import bootstrap_master
 from gateway.ratelimit import Limiter
 from gateway.ratelimit import shared as rate_buckets
 from gateway.resources import RESOURCES as ALL_RESOURCES
+from gateway.resources.recording_intake import deposit_recording
 from gateway.resources.sms_carrier import apply_sms_status, sms_feed
 from gateway.resources.vm_intake import deposit_voicemail
 from gateway.resources.webhook_docs import hook_disabler
@@ -53,7 +54,7 @@ from gateway.store import Store
 from gateway.webhooks import attempts, pending
 from gateway.webhooks.fanout import Fanout
 from gateway.webhooks.sender import Sender, SenderConfig
-from schemas.intake import SmsStatusEvent, VoicemailEvent
+from schemas.intake import RecordingEvent, SmsStatusEvent, VoicemailEvent
 
 # Collections swept by expiry rather than by TTL indexes (see gateway/events/retention.py).
 EXPIRIES = (
@@ -143,6 +144,7 @@ def create_app(settings: Settings, store: Store) -> web.Application:
         **intake.TYPES,
         "voicemail": (VoicemailEvent, deposit_voicemail),
         "sms_status": (SmsStatusEvent, apply_sms_status),
+        "recording": (RecordingEvent, deposit_recording),
     }
     app[INTAKE_TYPES] = types
     app[EVENT_OUTBOX] = Outbox(store)

@@ -57,6 +57,10 @@ class Settings:
     audit_retention_days: int = 365
     apps_dir: str | None = None
     apps_api_url: str | None = None
+    stun_urls: tuple[str, ...] = ()
+    turn_urls: tuple[str, ...] = ()
+    turn_secret: str | None = None
+    turn_ttl: int = 86400
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -107,6 +111,10 @@ class Settings:
             audit_retention_days=_int(env, "GATEWAY_AUDIT_RETENTION_DAYS", 365, 1, 3650),
             apps_dir=get("GATEWAY_APPS_DIR") or None,
             apps_api_url=get("GATEWAY_APPS_API_URL") or None,
+            stun_urls=_ice_urls(env, "GATEWAY_STUN_URLS", ("stun:", "stuns:")),
+            turn_urls=_ice_urls(env, "GATEWAY_TURN_URLS", ("turn:", "turns:")),
+            turn_secret=_turn_secret(env),
+            turn_ttl=_int(env, "GATEWAY_TURN_TTL", 86400, 60, 7 * 86400),
             trusted_proxies=frozenset(
                 p.strip() for p in get("GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
@@ -144,6 +152,23 @@ def _intake_keys(raw: str) -> frozenset[str]:
     if any(len(key) < 32 for key in keys):
         raise SettingsError("GATEWAY_INTAKE_KEYS must be keys of at least 32 characters")
     return keys
+
+
+def _ice_urls(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> tuple[str, ...]:
+    urls = tuple(url.strip() for url in env.get(name, "").split(",") if url.strip())
+    for url in urls:
+        if not url.startswith(schemes) or len(url) > 512 or any(c.isspace() for c in url):
+            raise SettingsError(f"{name} must be {' or '.join(schemes)} URLs, got {url!r}")
+    return urls
+
+
+def _turn_secret(env: Mapping[str, str]) -> str | None:
+    secret = env.get("GATEWAY_TURN_SECRET") or None
+    if secret is not None and len(secret) < 16:
+        raise SettingsError("GATEWAY_TURN_SECRET must be at least 16 characters")
+    if secret is None and env.get("GATEWAY_TURN_URLS", "").strip(" ,"):
+        raise SettingsError("GATEWAY_TURN_URLS needs GATEWAY_TURN_SECRET")
+    return secret
 
 
 def _secret(value: str | None) -> str | None:

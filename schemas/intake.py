@@ -5,7 +5,7 @@ from __future__ import annotations
 from schemas.fields import Int, Obj, OpenSchema, Str
 
 ID_PATTERN = "^[0-9a-f]{32}$"
-EVENT_TYPES = ("registration", "channel", "cdr", "voicemail", "sms_status")
+EVENT_TYPES = ("registration", "channel", "cdr", "voicemail", "sms_status", "recording")
 # A day: longer than any SIP registrar grants; the registration expires on its own after it.
 MAX_REGISTRATION_EXPIRES = 86_400
 
@@ -90,6 +90,24 @@ class VoicemailEvent(IntakeEvent):
     caller_id_number = Str(max_length=128)
     caller_id_name = Str(max_length=128)
     length = Int(minimum=0, load_default=0)
+    audio = Str(required=True, min_length=1)
+    content_type = Str(
+        enum=("audio/mpeg", "audio/mp3", "audio/wav", "audio/x-wav", "audio/ogg"),
+        load_default="audio/mpeg",
+    )
+
+
+class RecordingEvent(CallEvent):
+    """A finished call recording, its audio as base64."""
+
+    call_id = Str(required=True, min_length=1, max_length=256)
+    owner_id = Str(pattern=ID_PATTERN)
+    duration_ms = Int(minimum=0, load_default=0)
+    from_ = Str(data_key="from", attribute="from", max_length=512)  # a Python keyword
+    to = Str(max_length=512)
+    direction = Str(enum=("inbound", "outbound"))
+    # Gregorian seconds; default: when the event is taken
+    start = Int(minimum=0)
     audio = Str(required=True, min_length=1)
     content_type = Str(
         enum=("audio/mpeg", "audio/mp3", "audio/wav", "audio/x-wav", "audio/ogg"),

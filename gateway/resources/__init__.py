@@ -30,6 +30,7 @@ from gateway.resources.phone_numbers import PHONE_NUMBERS_RESOURCE
 from gateway.resources.port_requests import PORT_REQUESTS_RESOURCE
 from gateway.resources.presence import PRESENCE_RESOURCE
 from gateway.resources.queues import QUEUES_RESOURCE
+from gateway.resources.recordings import RECORDINGS_RESOURCE
 from gateway.resources.registrations import REGISTRATIONS_RESOURCE
 from gateway.resources.schemas import SCHEMAS_RESOURCE
 from gateway.resources.security import SECURITY_RESOURCE
@@ -47,6 +48,7 @@ RESOURCES = (
     CHANNELS_RESOURCE,
     PRESENCE_RESOURCE,
     CDRS_RESOURCE,
+    RECORDINGS_RESOURCE,
     USERS_RESOURCE,
     DEVICES_RESOURCE,
     CALLFLOWS_RESOURCE,

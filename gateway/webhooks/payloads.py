@@ -40,6 +40,7 @@ KAZOO_TYPE = {
     "media": "media",
     "menus": "menu",
     "queues": "queue",
+    "recordings": "call_recording",
     "resources": "resource",
     "sms": "sms",
     "temporal_rules": "temporal_rule",

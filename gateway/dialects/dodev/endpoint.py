@@ -53,9 +53,14 @@ Handler = Callable[[Call], Awaitable[Answer]]
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One verb on one path below /v1/pbx (`extensions/{id}`), the scope it needs, its handler."""
+    """One verb on one path below /v1/pbx (`extensions/{id}`), the scope it needs, its handler.
+
+    A `public` endpoint takes no key (its URL carries its own credential, as a signed upload
+    URL does): no key, plan or scope is checked and its handler reads the body itself.
+    """
 
     verb: str
     path: str
     scope: str
     handler: Handler
+    public: bool = False

@@ -77,12 +77,25 @@ async def _prepare(ctx: Context, path: str) -> tuple[Endpoint, Call]:
     assert ctx.request is not None
     await charge_address(ctx, False)
     check_request(ctx.request)
+    public = _public(path, ctx.verb)
+    if public is not None:
+        return public[0], Call(ctx, public[1])
     key = await authenticate(ctx)
     await charge_plan(ctx, key)
     endpoint, values = match(path, ctx.verb)
     require_scope(key, endpoint.scope)
     body = await read_json(ctx) if ctx.verb in BODY_VERBS else None
     return endpoint, Call(ctx, values, body)
+
+
+def _public(path: str, verb: str) -> tuple[Endpoint, dict[str, str]] | None:
+    """The endpoint and path values when `verb` on `path` needs no key; else None (a path
+    that matches nothing is refused after the key, as every other path is)."""
+    try:
+        endpoint, values = match(path, verb)
+    except PbxError:
+        return None
+    return (endpoint, values) if endpoint.public else None
 
 
 async def _execute(ctx: Context, endpoint: Endpoint, call: Call) -> web.StreamResponse:
