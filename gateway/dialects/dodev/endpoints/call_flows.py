@@ -4,11 +4,9 @@ shown as Kazoo stores it), written through the same path as `/v2/accounts/{A}/ca
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from gateway.crossbar.claims import CLAIMS, Claim
-from gateway.crossbar.clock import GREGORIAN_OFFSET
 from gateway.crossbar.context import Context
 from gateway.crossbar.documents import Doc
 from gateway.crossbar.errors import InvalidData
@@ -19,6 +17,7 @@ from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
 from gateway.dialects.dodev.errors import PbxError, invalid_field, translated
 from gateway.dialects.dodev.ids import CALL_FLOW
 from gateway.dialects.dodev.pages import cursor_page
+from gateway.dialects.dodev.times import iso_time
 from gateway.resources.callflows import CALLFLOW_DOCS, CALLFLOWS
 
 # The writable fields, named as the callflow document names them.
@@ -26,14 +25,6 @@ FIELDS = ("name", "numbers", "patterns", "flow")
 FLOW = "flow"
 # The claims that keep a callflow's numbers (patterns) unique in its account, by path.
 CLAIMED = {claim.path: claim for claim in CALLFLOW_DOCS.claims}
-
-
-def iso_time(gregorian: Any) -> str | None:
-    """Kazoo's Gregorian seconds as an ISO 8601 UTC time."""
-    if not isinstance(gregorian, int) or isinstance(gregorian, bool):
-        return None
-    moment = datetime.fromtimestamp(gregorian - GREGORIAN_OFFSET, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def call_flow_of(doc: Doc) -> Doc:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from datetime import UTC, datetime
 from typing import Any
 
 from gateway.calls.registrations import live_registrations
-from gateway.crossbar.clock import GREGORIAN_OFFSET
 from gateway.crossbar.documents import BY_ACCOUNT, Doc, Listing
 from gateway.crossbar.errors import InvalidData
 from gateway.crossbar.merge import public
@@ -21,6 +19,7 @@ from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
 from gateway.dialects.dodev.errors import PbxError, invalid_field
 from gateway.dialects.dodev.ids import CALL_FLOW, CALL_QUEUE, EXTENSION
 from gateway.dialects.dodev.pages import cursor_page
+from gateway.dialects.dodev.times import iso_time
 from gateway.resources.queues import AGENTS, QUEUE_DOCS, QUEUES, ROSTER
 
 # Each field and the queue document key it is.
@@ -41,14 +40,6 @@ FIELDS = {
 WRITABLE = (*FIELDS, AGENTS)
 # The queue schema's error paths, named as this dialect names them.
 NAMES = {kazoo: name for name, kazoo in FIELDS.items()}
-
-
-def iso_time(gregorian: Any) -> str | None:
-    """Kazoo's Gregorian seconds as an ISO 8601 UTC time."""
-    if not isinstance(gregorian, int) or isinstance(gregorian, bool):
-        return None
-    moment = datetime.fromtimestamp(gregorian - GREGORIAN_OFFSET, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def queue_of(doc: Doc) -> Doc:

@@ -11,46 +11,28 @@ the user (a `voicemail` child names its box), the SIP devices the user owns and 
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
-from gateway.crossbar.claims import CLAIMS, SAVE_GRACE_SECONDS
+from gateway.crossbar.claims import CLAIMS
 from gateway.crossbar.context import Context
-from gateway.crossbar.documents import BY_ACCOUNT, Doc, Documents, Listing
+from gateway.crossbar.documents import Doc, Documents, Listing
 from gateway.crossbar.merge import public
 from gateway.crossbar.write import remove, save
-from gateway.dialects.dodev.errors import invalid_field
 from gateway.resources.callflows import CALLFLOW_DOCS, CALLFLOWS, to_e164
 from gateway.resources.conferences import CONFERENCES
 from gateway.resources.devices import BY_OWNER, DEVICES
 from gateway.resources.users import USERS
-from gateway.resources.vmboxes import MAILBOX_NUMBER, VMBOXES
+from gateway.resources.vmboxes import VMBOXES
 
 log = logging.getLogger(__name__)
 KINDS = ("user", "conference", "parking", "paging")
 # The first node of a conference, parking or paging extension's callflow.
 MODULES = {"conference": "conference", "parking": "park", "paging": "page_group"}
 KIND_OF_MODULE = {module: kind for kind, module in MODULES.items()}
-# SmartPBX's tag for a user's own callflow.
-USER_CALLFLOW = "mainUserCallflow"
-# The user's caller id fields of an extension.
-CALLER_ID = {
-    "caller_id_name": ("caller_id", "external", "name"),
-    "caller_id_number": ("caller_id", "external", "number"),
-}
 NUMBER_CLAIM = next(claim for claim in CALLFLOW_DOCS.claims if claim.path == "numbers")
-
-
-def split_name(name: str) -> tuple[str, str]:
-    """First and last name (both required by Kazoo): split at the last space; one word is
-    both, shown once by `display_name`."""
-    first, _, last = name.strip().rpartition(" ")
-    return (first.strip(), last) if first.strip() else (last, last)
 
 
 def display_name(user: Doc) -> str:
@@ -190,135 +172,9 @@ async def owned_devices(ctx: Context, user_id: str) -> list[Doc]:
     return await ctx.store.find(DEVICES, scope, limit=ctx.settings.unpaginated_max)
 
 
-async def number_holder(ctx: Context, number: str) -> str | None:
-    """The id of the callflow holding `number` in the account, None when it is free (two
-    by-id reads at most: its claim, then the claim's callflow)."""
-    value = to_e164(number)
-    claim = await ctx.store.get(
-        CLAIMS, NUMBER_CLAIM.key({"pvt_account_id": ctx.account_id}, value)
-    )
-    if claim is None:
-        return None
-    owner = await ctx.store.get(str(claim["kind"]), str(claim["owner_id"]))
-    if owner is not None and value in NUMBER_CLAIM.values(owner):
-        return str(owner["id"])
-    # A claim its owner no longer lists is taken over by the next save, once it is old enough.
-    fresh = time.time() - float(claim.get("at", 0)) < SAVE_GRACE_SECONDS
-    return str(claim["owner_id"]) if fresh else None
-
-
-async def presence_holders(ctx: Context, number: str) -> list[str]:
-    """The ids of (at most two) users of the account whose extension number is `number` (one
-    range over the account's users)."""
-    query = {BY_ACCOUNT.field: Listing.bounds(str(ctx.account_id)), "presence_id": number}
-    return [str(user["id"]) for user in await ctx.store.find(USERS, query, limit=2)]
-
-
-async def mailbox_holder(ctx: Context, number: str) -> str | None:
-    """The id of the box of the account whose mailbox is `number` (one range over the
-    account's boxes, as Kazoo compares mailboxes: as integers)."""
-    query = {
-        BY_ACCOUNT.field: Listing.bounds(str(ctx.account_id)),
-        MAILBOX_NUMBER: str(int(number)),
-    }
-    found = await ctx.store.find(VMBOXES, query, limit=1)
-    return str(found[0]["id"]) if found else None
-
-
 def content(docs: Documents, doc: Doc) -> Doc:
     """A stored document's public content, as a /v2 PATCH starts from."""
     return {k: v for k, v in public(doc).items() if k not in docs.hidden}
-
-
-def put(doc: Doc, path: tuple[str, ...], value: Any) -> None:
-    """Set `path` in place; None removes it (creating nothing on the way)."""
-    *parents, last = path
-    node = doc
-    for part in parents:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            if value is None:
-                return
-            child = node[part] = {}
-        node = child
-    if value is None:
-        node.pop(last, None)
-    else:
-        node[last] = value
-
-
-def user_fields(doc: Doc, fields: Doc) -> Doc:
-    """A user's content with the extension's fields applied."""
-    user = copy.deepcopy(doc)
-    if "name" in fields:
-        user["first_name"], user["last_name"] = split_name(fields["name"])
-    if "number" in fields:
-        user["presence_id"] = fields["number"]
-    if "name" in fields or "number" in fields:
-        internal = {"name": display_name(user)[:35], "number": user["presence_id"]}
-        put(user, ("caller_id", "internal"), internal)
-    for name, path in CALLER_ID.items():
-        if name in fields:
-            put(user, path, fields[name])
-    if "forwarding_number" in fields:
-        put(user, ("call_forward", "number"), fields["forwarding_number"])
-        put(user, ("call_forward", "enabled"), fields["forwarding_number"] is not None)
-    if "forwarding_enabled" in fields:
-        put(user, ("call_forward", "enabled"), fields["forwarding_enabled"])
-    forward = user.get("call_forward") or {}
-    if forward.get("enabled") and not forward.get("number"):
-        raise invalid_field("forwardingNumber", "required", "Forwarding needs a forwardingNumber")
-    return user
-
-
-def _voicemail(box_id: str) -> Doc:
-    return {"module": "voicemail", "data": {"id": box_id}, "children": {}}
-
-
-def user_callflow(name: str, number: str, user_id: str, box_id: str | None, timeout: Any) -> Doc:
-    """SmartPBX's callflow of a user: ring the user's devices, then its box."""
-    data: Doc = {"id": user_id, "can_call_self": False}
-    if timeout is not None:
-        data["timeout"] = timeout
-    return {
-        "name": f"{name} extension",
-        "numbers": [number],
-        "owner_id": user_id,
-        "type": USER_CALLFLOW,
-        "flow": {
-            "module": "user",
-            "data": data,
-            "children": {"_": _voicemail(box_id)} if box_id else {},
-        },
-    }
-
-
-def edited_callflow(parts: Parts, number: str, box_id: str | None, fields: Doc) -> Doc:
-    """The user's callflow with its number moved, its box child and ring timeout set."""
-    assert parts.callflow is not None and parts.number is not None
-    doc = copy.deepcopy(content(CALLFLOW_DOCS, parts.callflow))
-    old = to_e164(parts.number)
-    doc["numbers"] = [number if value == old else value for value in doc.get("numbers") or []]
-    node = doc["flow"]
-    children = node.get("children") if isinstance(node.get("children"), dict) else {}
-    if box_id is not None and voicemail_id(parts.callflow) != box_id:
-        node["children"] = {**children, "_": _voicemail(box_id)}
-    elif box_id is None and voicemail_id(parts.callflow) is not None:
-        node["children"] = {key: child for key, child in children.items() if key != "_"}
-    if "forwarding_ring_timeout" in fields:
-        put(node, ("data", "timeout"), fields["forwarding_ring_timeout"])
-    return doc
-
-
-def feature_flow(kind: str, conference_id: str | None) -> Doc:
-    """The first node of a conference (its room), parking (next free slot) or paging (its
-    members are set on /v2: `data.endpoints`) extension."""
-    data: Doc = {"id": conference_id}
-    if kind == "parking":
-        data = {"action": "park"}
-    elif kind == "paging":
-        data = {"endpoints": [], "audio": "one-way"}
-    return {"module": MODULES[kind], "data": data, "children": {}}
 
 
 class Writes:

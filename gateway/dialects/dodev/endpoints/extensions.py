@@ -11,31 +11,37 @@ from __future__ import annotations
 
 import copy
 import secrets
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
-from typing import Any
 
-from gateway.crossbar.documents import Doc, Documents
-from gateway.crossbar.errors import InvalidData
-from gateway.crossbar.references import REFERENCES
-from gateway.crossbar.validation import load
-from gateway.dialects.dodev.body import StrictSchema, load_fields
+from gateway.crossbar.documents import Doc
 from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
+from gateway.dialects.dodev.endpoints.extension_checks import (
+    mailbox_holder,
+    number_holder,
+    number_in_use,
+    presence_holders,
+    refusals,
+    refuse_references,
+    validate_parts,
+)
+from gateway.dialects.dodev.endpoints.extension_documents import (
+    edited_callflow,
+    feature_flow,
+    user_callflow,
+    user_fields,
+)
+from gateway.dialects.dodev.endpoints.extension_input import (
+    CreateBody,
+    PatchBody,
+    body_fields,
+    refuse_user_fields,
+    requested_parts,
+)
 from gateway.dialects.dodev.endpoints.extension_parts import (
-    KINDS,
     Parts,
     all_or_nothing,
     content,
     display_name,
-    edited_callflow,
-    feature_flow,
-    find_parts,
-    mailbox_holder,
-    number_holder,
     owned_devices,
-    presence_holders,
-    user_callflow,
-    user_fields,
 )
 from gateway.dialects.dodev.endpoints.extension_state import (
     Lines,
@@ -44,119 +50,14 @@ from gateway.dialects.dodev.endpoints.extension_state import (
     live_lines,
     view,
 )
-from gateway.dialects.dodev.errors import PbxError, invalid_field, invalid_fields, translated
-from gateway.dialects.dodev.ids import CALL_FLOW, EXTENSION
-from gateway.resources.callflows import CALLFLOW_DOCS, CALLFLOWS
+from gateway.dialects.dodev.errors import invalid_field
+from gateway.dialects.dodev.ids import EXTENSION
+from gateway.resources.callflows import CALLFLOW_DOCS
 from gateway.resources.conferences import CONFERENCE_DOCS
 from gateway.resources.devices import DEVICE_DOCS
 from gateway.resources.users import USER_DOCS
 from gateway.resources.vmboxes import VMBOX_DOCS
 from gateway.store.ids import new_id
-from schemas.fields import Bool, Int, Str
-
-# Extension numbers; longer numbers are phone numbers (Kazoo keeps those in E.164).
-NUMBER = r"^[0-9]{1,7}$"
-PHONE = r"^\+?[0-9]{2,20}$"
-SECONDS = {"minimum": 5, "maximum": 300}
-# What only user extensions have.
-USER_ONLY = (
-    "callerIdName",
-    "callerIdNumber",
-    "voicemailEnabled",
-    "forwardingEnabled",
-    "forwardingNumber",
-    "forwardingRingTimeout",
-)
-# The parts' error paths, named as this dialect names them.
-NAMES = {
-    "first_name": "name",
-    "last_name": "name",
-    "presence_id": "number",
-    "numbers": "number",
-    "mailbox": "number",
-    "caller_id.internal.name": "name",
-    "caller_id.internal.number": "number",
-    "caller_id.external.name": "callerIdName",
-    "caller_id.external.number": "callerIdNumber",
-    "call_forward.number": "forwardingNumber",
-    "flow.data.timeout": "forwardingRingTimeout",
-}
-
-
-class CreateBody(StrictSchema):
-    """POST: `number` and `name` required."""
-
-    number = Str(required=True, pattern=NUMBER)
-    name = Str(required=True, min_length=1, max_length=128)
-    type = Str(enum=KINDS, load_default="user")
-    caller_id_name = Str(data_key="callerIdName", min_length=1, max_length=35)
-    caller_id_number = Str(data_key="callerIdNumber", pattern=PHONE)
-    voicemail_enabled = Bool(data_key="voicemailEnabled", load_default=True)
-    forwarding_number = Str(data_key="forwardingNumber", pattern=PHONE)
-    forwarding_ring_timeout = Int(data_key="forwardingRingTimeout", **SECONDS)
-
-
-class PatchBody(StrictSchema):
-    """PATCH: any field; null clears the caller id and forwarding ones."""
-
-    number = Str(pattern=NUMBER)
-    name = Str(min_length=1, max_length=128)
-    type = Str(enum=KINDS)
-    caller_id_name = Str(data_key="callerIdName", min_length=1, max_length=35, allow_none=True)
-    caller_id_number = Str(data_key="callerIdNumber", pattern=PHONE, allow_none=True)
-    voicemail_enabled = Bool(data_key="voicemailEnabled")
-    forwarding_enabled = Bool(data_key="forwardingEnabled")
-    forwarding_number = Str(data_key="forwardingNumber", pattern=PHONE, allow_none=True)
-    forwarding_ring_timeout = Int(data_key="forwardingRingTimeout", allow_none=True, **SECONDS)
-
-
-def _fields(schema: type[StrictSchema], call: Call) -> tuple[Doc, Doc]:
-    """The body as sent and as loaded (a name trimmed and never blank)."""
-    raw = call.json_object()
-    fields = load_fields(schema, raw)
-    if "name" in fields:
-        fields["name"] = fields["name"].strip()
-        if not fields["name"]:
-            raise invalid_field("name", "minLength", "name must not be blank")
-    return raw, fields
-
-
-def _refuse_user_fields(raw: Mapping[str, Any], kind: str) -> None:
-    """Only user extensions have caller id, voicemail and forwarding."""
-    given = sorted(name for name in USER_ONLY if name in raw)
-    if given:
-        message = f"A {kind} extension has no such setting"
-        raise invalid_fields(
-            [{"field": name, "rule": "notAllowed", "message": message} for name in given]
-        )
-
-
-def number_in_use(number: str, callflow_id: str | None = None) -> PbxError:
-    """409 NUMBER_IN_USE naming the number and the callflow holding it (null: a user or a box
-    holds it)."""
-    held_by = CALL_FLOW.public(callflow_id) if callflow_id else None
-    extra = {"number": number, "callFlowId": held_by}
-    return PbxError(409, "NUMBER_IN_USE", f"Number {number} is already in use", extra)
-
-
-@asynccontextmanager
-async def refusals(call: Call, number: str | None) -> AsyncIterator[None]:
-    """The write path's refusals in this dialect's shape: a number or mailbox another document
-    holds is NUMBER_IN_USE, anything else VALIDATION_ERROR naming our fields."""
-    try:
-        yield
-    except InvalidData as err:
-        taken = any("unique" in (err.data.get(path) or {}) for path in ("numbers", "mailbox"))
-        if taken and number is not None:
-            raise number_in_use(number, await number_holder(call.ctx, number)) from None
-        raise translated(err, NAMES) from None
-
-
-def _validate(parts: list[tuple[Documents, Doc | None]]) -> None:
-    """Each part loads with its Kazoo schema (before any is written)."""
-    for docs, data in parts:
-        if data is not None:
-            load(docs.schema, data)
 
 
 async def _require_free(
@@ -177,25 +78,6 @@ async def _require_free(
         raise number_in_use(number)
 
 
-async def _refuse_references(call: Call, ids: list[str], own: str | None) -> None:
-    """409 EXTENSION_IN_USE while a callflow other than the extension's names a part that
-    goes (Kazoo refuses those deletes)."""
-    if not ids:
-        return
-    query = {REFERENCES: {"$in": sorted(ids)}, "pvt_account_id": call.account_id}
-    found = await call.ctx.store.find(CALLFLOWS, query, limit=2)
-    other = next((callflow for callflow in found if callflow["id"] != own), None)
-    if other is not None:
-        name = other.get("name") or other["id"]
-        raise PbxError(
-            409,
-            "EXTENSION_IN_USE",
-            f"Extension {call.params['id'][:80]} is still used by callflow {name}; "
-            "change or delete that callflow first",
-            {"callFlowId": CALL_FLOW.public(other["id"])},
-        )
-
-
 async def _create_user(call: Call, fields: Doc) -> tuple[Parts, Doc]:
     """User, SIP device, box (unless voicemailEnabled is false), callflow."""
     name, number = fields["name"], fields["number"]
@@ -212,7 +94,7 @@ async def _create_user(call: Call, fields: Doc) -> tuple[Parts, Doc]:
     box = {"name": f"{name} voicemail"[:128], "mailbox": number, "owner_id": user_id}
     timeout = fields.get("forwarding_ring_timeout")
     callflow = user_callflow(name, number, user_id, box_id, timeout)
-    _validate(
+    validate_parts(
         [
             (USER_DOCS, user),
             (DEVICE_DOCS, device),
@@ -237,7 +119,7 @@ async def _create_feature(call: Call, kind: str, fields: Doc) -> Parts:
     conference_id = new_id() if kind == "conference" else None
     conference = {"name": name} if conference_id else None
     callflow = {"name": name, "numbers": [number], "flow": feature_flow(kind, conference_id)}
-    _validate([(CONFERENCE_DOCS, conference), (CALLFLOW_DOCS, callflow)])
+    validate_parts([(CONFERENCE_DOCS, conference), (CALLFLOW_DOCS, callflow)])
     await _require_free(call, number)
     async with all_or_nothing(call.ctx) as writes:
         if conference is not None:
@@ -250,10 +132,10 @@ async def create_extension(call: Call) -> Answer:
     """POST: 201 with the extension and its device's SIP credentials (null for other types).
 
     Kept whole under an Idempotency-Key, as the device keeps its SIP password in clear."""
-    raw, fields = _fields(CreateBody, call)
+    raw, fields = body_fields(CreateBody, call)
     kind = fields["type"]
     if kind != "user":
-        _refuse_user_fields(raw, kind)
+        refuse_user_fields(raw, kind)
     async with refusals(call, fields["number"]):
         if kind == "user":
             parts, sip = await _create_user(call, fields)
@@ -265,17 +147,9 @@ async def create_extension(call: Call) -> Answer:
     return Answer(shown, 201, {"Location": f"/v1/pbx/extensions/{public_id}"})
 
 
-async def _parts(call: Call, *, whole: bool = False) -> Parts:
-    public_id = call.params["id"]
-    parts = await find_parts(call.ctx, EXTENSION.document_id(public_id), whole=whole)
-    if parts is None:
-        raise EXTENSION.not_found(public_id)
-    return parts
-
-
 async def read_extension(call: Call) -> Answer:
     """GET one."""
-    parts = await _parts(call)
+    parts = await requested_parts(call)
     lines = await live_lines(call.ctx) if parts.user is not None else Lines(call.account_id)
     return Answer(view(parts, lines))
 
@@ -302,12 +176,12 @@ async def _patch_user(call: Call, parts: Parts, fields: Doc) -> Parts:
     elif wants_box or moved or fields.get("forwarding_ring_timeout") is not None:
         timeout = fields.get("forwarding_ring_timeout")
         new_flow = user_callflow(display_name(new_user), number, user["id"], box_id, timeout)
-    _validate([(USER_DOCS, new_user), (VMBOX_DOCS, new_box), (CALLFLOW_DOCS, new_flow)])
+    validate_parts([(USER_DOCS, new_user), (VMBOX_DOCS, new_box), (CALLFLOW_DOCS, new_flow)])
     if moved or (callflow is None and new_flow) or (box is None and new_box):
         await _require_free(call, number, parts, mailbox=new_box is not None)
     dropped = box if box is not None and not wants_box else None
     if dropped is not None:
-        await _refuse_references(call, [dropped["id"]], callflow["id"] if callflow else None)
+        await refuse_references(call, [dropped["id"]], callflow["id"] if callflow else None)
     async with all_or_nothing(call.ctx) as writes:
         if new_user != content(USER_DOCS, user):
             user = await writes.save(USER_DOCS, new_user, user)
@@ -337,7 +211,7 @@ async def _patch_feature(call: Call, parts: Parts, fields: Doc) -> Parts:
     if number is not None and number != parts.number:
         new_flow["numbers"] = [number, *(new_flow.get("numbers") or [])[1:]]
         await _require_free(call, number, parts)
-    _validate([(CONFERENCE_DOCS, new_room), (CALLFLOW_DOCS, new_flow)])
+    validate_parts([(CONFERENCE_DOCS, new_room), (CALLFLOW_DOCS, new_flow)])
     async with all_or_nothing(call.ctx) as writes:
         if new_room is not None and conference is not None:
             parts.conference = await writes.save(CONFERENCE_DOCS, new_room, conference)
@@ -348,13 +222,13 @@ async def _patch_feature(call: Call, parts: Parts, fields: Doc) -> Parts:
 
 async def patch_extension(call: Call) -> Answer:
     """PATCH: the given fields (null clears caller id and forwarding ones)."""
-    raw, fields = _fields(PatchBody, call)
-    parts = await _parts(call, whole=True)
+    raw, fields = body_fields(PatchBody, call)
+    parts = await requested_parts(call, whole=True)
     if fields.get("type", parts.kind) != parts.kind:
         raise invalid_field("type", "readOnly", "The type of an extension does not change")
     async with refusals(call, fields.get("number", parts.number)):
         if parts.user is None:
-            _refuse_user_fields(raw, parts.kind)
+            refuse_user_fields(raw, parts.kind)
             parts = await _patch_feature(call, parts, fields)
         else:
             parts = await _patch_user(call, parts, fields)
@@ -365,12 +239,12 @@ async def patch_extension(call: Call) -> Answer:
 
 async def delete_extension(call: Call) -> Answer:
     """DELETE: the callflow, the devices, the conference or box, then the user; 204."""
-    parts = await _parts(call, whole=True)
+    parts = await requested_parts(call, whole=True)
     if parts.user is not None:
         parts.devices = await owned_devices(call.ctx, parts.doc_id)
     goes = [parts.user, parts.vmbox, parts.conference, *parts.devices]
     own = parts.callflow["id"] if parts.callflow else None
-    await _refuse_references(call, [doc["id"] for doc in goes if doc], own)
+    await refuse_references(call, [doc["id"] for doc in goes if doc], own)
     async with refusals(call, None), all_or_nothing(call.ctx) as writes:
         if parts.callflow is not None:
             await writes.remove(CALLFLOW_DOCS, parts.callflow)

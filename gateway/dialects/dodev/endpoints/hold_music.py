@@ -30,9 +30,10 @@ from gateway.crossbar.pagination import encode_key
 from gateway.crossbar.write import save
 from gateway.dialects.dodev.body import StrictSchema, kazoo_fields, load_fields
 from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
-from gateway.dialects.dodev.endpoints.recordings import iso_time, origin_of
+from gateway.dialects.dodev.endpoints.recordings import origin_of
 from gateway.dialects.dodev.errors import PbxError, invalid_field, not_found, unauthorized
 from gateway.dialects.dodev.pages import page_request
+from gateway.dialects.dodev.times import iso_time
 from gateway.keys import ACCOUNT_CACHE
 from gateway.resources.media import ATTACHMENT, MEDIA, MEDIA_DOCS, attachment_name
 from schemas.fields import Int, Str

@@ -12,7 +12,7 @@ from gateway.crossbar.documents import BY_ACCOUNT, Doc, Listing
 from gateway.crossbar.errors import InvalidData
 from gateway.dialects.dodev.body import refuse_unknown
 from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
-from gateway.dialects.dodev.endpoints.call_flows import holders, in_use, iso_time
+from gateway.dialects.dodev.endpoints.call_flows import holders, in_use
 from gateway.dialects.dodev.endpoints.number_moves import carrier, route_number, unroute
 from gateway.dialects.dodev.endpoints.routing import (
     ROUTING_TYPES,
@@ -22,6 +22,7 @@ from gateway.dialects.dodev.endpoints.routing import (
 from gateway.dialects.dodev.errors import PbxError, invalid_field, translated
 from gateway.dialects.dodev.ids import INBOUND_NUMBER
 from gateway.dialects.dodev.pages import cursor_page
+from gateway.dialects.dodev.times import iso_time
 from gateway.resources.numbers import (
     PHONE_NUMBERS,
     STATE,

@@ -14,9 +14,9 @@ from gateway.crossbar.documents import BY_ACCOUNT, Doc, Listing
 from gateway.crossbar.listing import key_range
 from gateway.crossbar.pagination import encode_key
 from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
-from gateway.dialects.dodev.endpoints.call_queues import iso_time
 from gateway.dialects.dodev.ids import EXTENSION, PHONE
 from gateway.dialects.dodev.pages import page_request
+from gateway.dialects.dodev.times import iso_time
 
 _OWNER_ID = re.compile(r"[0-9a-f]{32}")
 # The host of a contact URI: `sip:1001@192.0.2.10:5060;transport=udp`, `<sip:1001@[2001:db8::1]>`.

@@ -5,24 +5,14 @@ documents, as `/v2/accounts/{A}/recordings` serves them), newest first; their au
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any
 
-from gateway.crossbar.clock import GREGORIAN_OFFSET
 from gateway.crossbar.documents import Doc
 from gateway.crossbar.write import remove
 from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
 from gateway.dialects.dodev.ids import EXTENSION, RECORDING
 from gateway.dialects.dodev.pages import cursor_page
+from gateway.dialects.dodev.times import iso_time
 from gateway.resources.recordings import RECORDING_DOCS, RECORDINGS, download_paths, start_of
-
-
-def iso_time(gregorian: Any) -> str | None:
-    """Kazoo's Gregorian seconds as an ISO 8601 UTC time."""
-    if not isinstance(gregorian, int) or isinstance(gregorian, bool):
-        return None
-    moment = datetime.fromtimestamp(gregorian - GREGORIAN_OFFSET, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def origin_of(call: Call) -> str:
