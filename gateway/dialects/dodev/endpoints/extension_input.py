@@ -1,4 +1,4 @@
-"""What a `/v1/pbx/extensions` request sends: its body, loaded and checked; its path's extension."""
+"""An extensions request's body, loaded and checked, and the extension its path names."""
 
 from __future__ import annotations
 

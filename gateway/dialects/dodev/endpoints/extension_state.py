@@ -21,6 +21,7 @@ from gateway.crossbar.documents import BY_ACCOUNT, Doc, Listing
 from gateway.crossbar.listing import key_range
 from gateway.crossbar.pagination import decode_key, encode_key
 from gateway.dialects.dodev.endpoint import Answer, Call
+from gateway.dialects.dodev.endpoints.extension_input import requested_parts
 from gateway.dialects.dodev.endpoints.extension_parts import (
     KINDS,
     MODULES,
@@ -207,3 +208,10 @@ async def extension_stats(call: Call) -> Answer:
             by_status["available"] += 1
     total = sum(by_type.values())
     return Answer({"total": total, "byType": by_type, "byStatus": by_status})
+
+
+async def read_extension(call: Call) -> Answer:
+    """GET one."""
+    parts = await requested_parts(call)
+    lines = await live_lines(call.ctx) if parts.user is not None else Lines(call.account_id)
+    return Answer(view(parts, lines))

@@ -41,13 +41,14 @@ from gateway.dialects.dodev.endpoints.extension_parts import (
     all_or_nothing,
     content,
     display_name,
-    owned_devices,
 )
+from gateway.dialects.dodev.endpoints.extension_removal import delete_extension
 from gateway.dialects.dodev.endpoints.extension_state import (
     Lines,
     extension_stats,
     list_extensions,
     live_lines,
+    read_extension,
     view,
 )
 from gateway.dialects.dodev.errors import invalid_field
@@ -147,13 +148,6 @@ async def create_extension(call: Call) -> Answer:
     return Answer(shown, 201, {"Location": f"/v1/pbx/extensions/{public_id}"})
 
 
-async def read_extension(call: Call) -> Answer:
-    """GET one."""
-    parts = await requested_parts(call)
-    lines = await live_lines(call.ctx) if parts.user is not None else Lines(call.account_id)
-    return Answer(view(parts, lines))
-
-
 async def _patch_user(call: Call, parts: Parts, fields: Doc) -> Parts:
     """User fields; the number moved on the user, its callflow and its box; the box made or
     removed; the ring timeout on the callflow (made when the change needs one)."""
@@ -235,28 +229,6 @@ async def patch_extension(call: Call) -> Answer:
     if parts.user is None:
         return Answer(view(parts, Lines(call.account_id)))
     return Answer(view(parts, await live_lines(call.ctx)))
-
-
-async def delete_extension(call: Call) -> Answer:
-    """DELETE: the callflow, the devices, the conference or box, then the user; 204."""
-    parts = await requested_parts(call, whole=True)
-    if parts.user is not None:
-        parts.devices = await owned_devices(call.ctx, parts.doc_id)
-    goes = [parts.user, parts.vmbox, parts.conference, *parts.devices]
-    own = parts.callflow["id"] if parts.callflow else None
-    await refuse_references(call, [doc["id"] for doc in goes if doc], own)
-    async with refusals(call, None), all_or_nothing(call.ctx) as writes:
-        if parts.callflow is not None:
-            await writes.remove(CALLFLOW_DOCS, parts.callflow)
-        for device in parts.devices:
-            await writes.remove(DEVICE_DOCS, device)
-        if parts.conference is not None:
-            await writes.remove(CONFERENCE_DOCS, parts.conference)
-        if parts.vmbox is not None:
-            await writes.remove(VMBOX_DOCS, parts.vmbox)
-        if parts.user is not None:
-            await writes.remove(USER_DOCS, parts.user)
-    return Answer(None, 204)
 
 
 ENDPOINTS = (
