@@ -14,6 +14,7 @@ from gateway.dialects.dodev.endpoints.extension_parts import (
     voicemail_id,
 )
 from gateway.dialects.dodev.errors import invalid_field
+from gateway.dialects.dodev.paths import put_at
 from gateway.resources.callflows import CALLFLOW_DOCS, to_e164
 
 # SmartPBX's tag for a user's own callflow.
@@ -32,23 +33,6 @@ def split_name(name: str) -> tuple[str, str]:
     return (first.strip(), last) if first.strip() else (last, last)
 
 
-def put(doc: Doc, path: tuple[str, ...], value: Any) -> None:
-    """Set `path` in place; None removes it (creating nothing on the way)."""
-    *parents, last = path
-    node = doc
-    for part in parents:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            if value is None:
-                return
-            child = node[part] = {}
-        node = child
-    if value is None:
-        node.pop(last, None)
-    else:
-        node[last] = value
-
-
 def user_fields(doc: Doc, fields: Doc) -> Doc:
     """A user's content with the extension's fields applied."""
     user = copy.deepcopy(doc)
@@ -58,15 +42,15 @@ def user_fields(doc: Doc, fields: Doc) -> Doc:
         user["presence_id"] = fields["number"]
     if "name" in fields or "number" in fields:
         internal = {"name": display_name(user)[:35], "number": user["presence_id"]}
-        put(user, ("caller_id", "internal"), internal)
+        put_at(user, ("caller_id", "internal"), internal)
     for name, path in CALLER_ID.items():
         if name in fields:
-            put(user, path, fields[name])
+            put_at(user, path, fields[name])
     if "forwarding_number" in fields:
-        put(user, ("call_forward", "number"), fields["forwarding_number"])
-        put(user, ("call_forward", "enabled"), fields["forwarding_number"] is not None)
+        put_at(user, ("call_forward", "number"), fields["forwarding_number"])
+        put_at(user, ("call_forward", "enabled"), fields["forwarding_number"] is not None)
     if "forwarding_enabled" in fields:
-        put(user, ("call_forward", "enabled"), fields["forwarding_enabled"])
+        put_at(user, ("call_forward", "enabled"), fields["forwarding_enabled"])
     forward = user.get("call_forward") or {}
     if forward.get("enabled") and not forward.get("number"):
         raise invalid_field("forwardingNumber", "required", "Forwarding needs a forwardingNumber")
@@ -108,7 +92,7 @@ def edited_callflow(parts: Parts, number: str, box_id: str | None, fields: Doc) 
     elif box_id is None and voicemail_id(parts.callflow) is not None:
         node["children"] = {key: child for key, child in children.items() if key != "_"}
     if "forwarding_ring_timeout" in fields:
-        put(node, ("data", "timeout"), fields["forwarding_ring_timeout"])
+        put_at(node, ("data", "timeout"), fields["forwarding_ring_timeout"])
     return doc
 
 

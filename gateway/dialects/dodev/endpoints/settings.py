@@ -4,13 +4,13 @@ on hold, read and changed through the same write path as `/v2/accounts/{A}`."""
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from gateway.crossbar.documents import Doc
 from gateway.crossbar.merge import public
 from gateway.crossbar.write import save
 from gateway.dialects.dodev.body import kazoo_fields, refuse_unknown
 from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
+from gateway.dialects.dodev.paths import put_at, value_at
 from gateway.resources.accounts import ACCOUNT_DOCS, fresh_account
 
 # Each setting and where it lives in the account document.
@@ -25,33 +25,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
 NAMES = {".".join(path): name for name, path in FIELDS.items()}
 
 
-def _value(doc: Doc, path: tuple[str, ...]) -> Any:
-    value: Any = doc
-    for part in path:
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
-
-
-def _apply(doc: Doc, path: tuple[str, ...], value: Any) -> None:
-    """Set `path` to `value` in place; None removes it (and creates nothing on the way)."""
-    *parents, last = path
-    node = doc
-    for part in parents:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            if value is None:
-                return
-            child = node[part] = {}
-        node = child
-    if value is None:
-        node.pop(last, None)
-    else:
-        node[last] = value
-
-
 def settings_of(account: Doc) -> Doc:
     """The settings as this dialect shows them (null for what the account does not set)."""
-    return {name: _value(account, path) for name, path in FIELDS.items()}
+    return {name: value_at(account, path) for name, path in FIELDS.items()}
 
 
 async def read_settings(call: Call) -> Answer:
@@ -71,7 +47,7 @@ async def patch_settings(call: Call) -> Answer:
     current = {k: v for k, v in public(account).items() if k not in ACCOUNT_DOCS.hidden}
     merged = copy.deepcopy(current)
     for name, value in changes.items():
-        _apply(merged, FIELDS[name], value)
+        put_at(merged, FIELDS[name], value)
     with kazoo_fields(NAMES):
         saved = await save(call.ctx, ACCOUNT_DOCS, merged, account)
     return Answer(settings_of(saved))

@@ -3,8 +3,6 @@ path as `/v2/accounts/{A}/vmboxes`; the PIN is taken, never shown."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from gateway.crossbar.documents import Doc
 from gateway.crossbar.merge import public
 from gateway.crossbar.write import save
@@ -13,6 +11,7 @@ from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
 from gateway.dialects.dodev.errors import invalid_field
 from gateway.dialects.dodev.ids import EXTENSION, VOICEMAIL
 from gateway.dialects.dodev.pages import cursor_page
+from gateway.dialects.dodev.paths import put_at, value_at
 from gateway.resources.vm_messages import BOX, MESSAGE_DOCS
 from gateway.resources.vmboxes import VMBOX_DOCS, VMBOXES
 
@@ -37,32 +36,6 @@ SHOWN = ("name", "pinRequired", "emails", "emailAudio", "emailTranscription", "d
 COUNTED = ("new", "saved")
 
 
-def _value(doc: Doc, path: tuple[str, ...]) -> Any:
-    value: Any = doc
-    for part in path:
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
-
-
-def _put(doc: Doc, path: tuple[str, ...], value: Any) -> None:
-    """Set `path` to `value` in `doc` (objects on the way are copied, so the document as
-    read stays as it was); None removes it."""
-    *parents, last = path
-    node = doc
-    for part in parents:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            if value is None:
-                return
-            child = {}
-        node[part] = dict(child)
-        node = node[part]
-    if value is None:
-        node.pop(last, None)
-    else:
-        node[last] = value
-
-
 def mailbox_of(doc: Doc, messages: dict[str, int] | None = None) -> Doc:
     """A box as this dialect shows it: never its PIN, only whether it has one."""
     owner = doc.get("owner_id")
@@ -71,11 +44,11 @@ def mailbox_of(doc: Doc, messages: dict[str, int] | None = None) -> Doc:
         "id": VOICEMAIL.public(doc["id"]),
         "mailbox": doc.get("mailbox"),
         "extensionId": EXTENSION.public(owner) if isinstance(owner, str) and owner else None,
-        **{name: _value(doc, FIELDS[name]) for name in SHOWN},
+        **{name: value_at(doc, FIELDS[name]) for name in SHOWN},
         "emailNotifications": bool(emails),
         "transcription": doc.get("transcribe"),
         "pinSet": bool(doc.get("pin")),
-        "greetingId": _value(doc, FIELDS["greetingId"]),
+        "greetingId": value_at(doc, FIELDS["greetingId"]),
         "messages": messages or dict.fromkeys(COUNTED, 0),
     }
 
@@ -129,7 +102,7 @@ async def patch_mailbox(call: Call) -> Answer:
     merged = {k: v for k, v in public(box).items() if k not in VMBOX_DOCS.hidden}
     for name, value in changes.items():
         if name in FIELDS:
-            _put(merged, FIELDS[name], value)
+            put_at(merged, FIELDS[name], value)
     if NOTIFICATIONS in changes:
         _notifications(changes, merged)
     saved = box
