@@ -26,8 +26,8 @@ run: $(STAMP) ## start the gateway on the embedded store with the demo fixtures
 	GATEWAY_DATA_DIR=$${GATEWAY_DATA_DIR:-./data} $(BIN)/python -m gateway serve \
 		--host $(HOST) --port $(PORT) --fixtures fixtures
 
-test: $(STAMP) ## run the whole test suite
-	$(BIN)/python -m pytest -q
+test: $(STAMP) ## run the whole test suite (one worker per core)
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP) ## ruff check, ruff format --check, mypy
 	$(BIN)/ruff check .
