@@ -6,12 +6,12 @@ import hashlib
 import json
 import logging
 import mimetypes
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 from aiohttp import web
 
 from gateway.auth.tree import ACCOUNTS
+from gateway.crossbar.binary import one_chunk
 from gateway.crossbar.context import Context
 from gateway.crossbar.documents import Doc, Listing
 from gateway.crossbar.errors import ApiError
@@ -54,10 +54,6 @@ def _metadata(folder: Path, api_url: str | None) -> Doc:
     return data
 
 
-async def _one(data: bytes) -> AsyncIterator[bytes]:
-    yield data
-
-
 async def _images(ctx: Context, folder: Path, meta: Doc, old: Doc | None) -> tuple[Doc, list[str]]:
     """The icon and screenshots as stored files: unchanged ones kept, new ones written."""
     wanted = [("icon", meta.get("icon"))] + [
@@ -79,7 +75,7 @@ async def _images(ctx: Context, folder: Path, meta: Doc, old: Doc | None) -> tup
             continue
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         limit = ctx.settings.max_upload_size
-        stored = await ctx.store.files.save(_one(content), content_type, name, limit)
+        stored = await ctx.store.files.save(one_chunk(content), content_type, name, limit)
         images[name] = {
             "file_id": stored.file_id,
             "content_type": content_type,

@@ -46,7 +46,7 @@ def _too_large(limit: int) -> InvalidData:
     )
 
 
-async def _one(data: bytes) -> AsyncIterator[bytes]:
+async def one_chunk(data: bytes) -> AsyncIterator[bytes]:
     yield data
 
 
@@ -86,7 +86,7 @@ async def read_upload(ctx: Context, content_type: str, default_name: str) -> Upl
         data, decoded_type = _decode_base64(
             raw.decode("ascii", "replace"), "application/octet-stream"
         )
-        return Upload(_one(data), decoded_type, name)
+        return Upload(one_chunk(data), decoded_type, name)
     return Upload(_stream(ctx), content_type or "application/octet-stream", name)
 
 
@@ -167,5 +167,5 @@ async def download(ctx: Context, file_id: str, filename: str, content_type: str)
     if wanted and (start, end) != (0, length - 1):
         status = 206
         headers["Content-Range"] = f"bytes {start}-{end}/{length}"
-    stream = ctx.store.files.read_range(handle, start, end) if length else _one(b"")
+    stream = ctx.store.files.read_range(handle, start, end) if length else one_chunk(b"")
     return Reply(status=status, headers=headers, stream=stream, content_type=content_type)

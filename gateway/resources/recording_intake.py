@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import AsyncIterator
 from typing import Any
 
+from gateway.crossbar.binary import one_chunk
 from gateway.crossbar.clock import gregorian_now
 from gateway.crossbar.context import Context
 from gateway.crossbar.errors import ApiError
@@ -45,10 +45,6 @@ def recording_id(event_id: str) -> str:
     return hashlib.sha256(b"recording:" + event_id.encode()).hexdigest()[:32]
 
 
-async def _one(data: bytes) -> AsyncIterator[bytes]:
-    yield data
-
-
 def recording_data(event: dict[str, Any]) -> dict[str, Any]:
     """The document an event describes (Kazoo's call_recording fields)."""
     extension = EXTENSIONS[event["content_type"]]
@@ -83,7 +79,7 @@ async def deposit_recording(ctx: Context, event: dict[str, Any]) -> str | None:
     data = recording_data(event)
     try:
         stored = await ctx.store.files.save(
-            _one(audio),
+            one_chunk(audio),
             event["content_type"],
             data["name"],
             ctx.settings.max_upload_size,

@@ -6,9 +6,9 @@ import base64
 import binascii
 import hashlib
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
+from gateway.crossbar.binary import one_chunk
 from gateway.crossbar.context import Context
 from gateway.crossbar.errors import ApiError
 from gateway.crossbar.tokenizer import Noun
@@ -23,10 +23,6 @@ def message_id(event_id: str) -> str:
     """The message's id, fixed by its event: a replay finds the message it made."""
     digest = hashlib.sha256(event_id.encode()).hexdigest()[:32]
     return f"{time.strftime('%Y%m', time.gmtime())}-{digest}"
-
-
-async def _one(data: bytes) -> AsyncIterator[bytes]:
-    yield data
 
 
 async def deposit_voicemail(ctx: Context, event: dict[str, Any]) -> str | None:
@@ -51,7 +47,7 @@ async def deposit_voicemail(ctx: Context, event: dict[str, Any]) -> str | None:
         metadata["to"] = f"{box.get('mailbox')}@{realm}"
     try:
         stored = await ctx.store.files.save(
-            _one(audio),
+            one_chunk(audio),
             event["content_type"],
             "message",
             ctx.settings.max_upload_size,
