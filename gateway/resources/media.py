@@ -15,6 +15,7 @@ from gateway.crossbar.merge import public
 from gateway.crossbar.resource import ID, JSON_TYPES, Handler, Resource, Route
 from gateway.crossbar.write import load_scoped, save
 from gateway.resources.rules import refuse_media_in_use
+from gateway.store.files import StoredFile
 from schemas.media import CONTENT_TYPES, MediaSchema
 
 MEDIA = "media"
@@ -81,11 +82,8 @@ async def read_raw(ctx: Context) -> Reply:
     )
 
 
-async def upload_raw(ctx: Context) -> Reply:
-    """POST media/{M}/raw: store the audio, then point the document at it."""
-    media = await load_scoped(ctx, MEDIA_DOCS, ctx.args[0])
-    default_name = f"uploaded_file_{int(time.time())}"
-    stored = await store_upload(ctx, await read_upload(ctx, ctx.content_type, default_name))
+def uploaded(media: Doc, stored: StoredFile) -> tuple[Doc, Doc]:
+    """A media's public fields and its attachment once `stored` is its audio."""
     attachment = {
         "file_id": stored.file_id,
         "name": attachment_name(stored.filename, stored.content_type),
@@ -99,6 +97,15 @@ async def upload_raw(ctx: Context) -> Reply:
         "content_length": stored.length,
         "media_source": "upload",
     }
+    return data, attachment
+
+
+async def upload_raw(ctx: Context) -> Reply:
+    """POST media/{M}/raw: store the audio, then point the document at it."""
+    media = await load_scoped(ctx, MEDIA_DOCS, ctx.args[0])
+    default_name = f"uploaded_file_{int(time.time())}"
+    stored = await store_upload(ctx, await read_upload(ctx, ctx.content_type, default_name))
+    data, attachment = uploaded(media, stored)
     old_file = (media.get(ATTACHMENT) or {}).get("file_id")
     write = save(ctx, MEDIA_DOCS, data, {**media, ATTACHMENT: attachment}, before=media)
     saved = await swap_file(ctx, stored, old_file, write)

@@ -25,7 +25,6 @@ from gateway.crossbar.context import Context
 from gateway.crossbar.documents import BY_ACCOUNT, Doc, Listing
 from gateway.crossbar.errors import DatastoreConflict
 from gateway.crossbar.listing import key_range
-from gateway.crossbar.merge import public
 from gateway.crossbar.pagination import encode_key
 from gateway.crossbar.write import save
 from gateway.dialects.dodev.body import StrictSchema, kazoo_fields, load_fields
@@ -35,7 +34,7 @@ from gateway.dialects.dodev.errors import PbxError, invalid_field, not_found, un
 from gateway.dialects.dodev.pages import page_request
 from gateway.dialects.dodev.times import iso_time
 from gateway.keys import ACCOUNT_CACHE
-from gateway.resources.media import ATTACHMENT, MEDIA, MEDIA_DOCS, attachment_name
+from gateway.resources.media import ATTACHMENT, MEDIA, MEDIA_DOCS, uploaded
 from schemas.fields import Int, Str
 from schemas.media import CONTENT_TYPES
 
@@ -162,18 +161,7 @@ async def upload_audio(call: Call) -> Answer:
     if stored.length == 0:
         await ctx.store.files.delete(stored.file_id)
         raise invalid_field("body", "required", "Send the audio as the body")
-    attachment = {
-        "file_id": stored.file_id,
-        "name": attachment_name(stored.filename, stored.content_type),
-        "content_type": stored.content_type,
-        "length": stored.length,
-    }
-    data = {
-        **public(media),
-        "content_type": stored.content_type,
-        "content_length": stored.length,
-        "media_source": "upload",
-    }
+    data, attachment = uploaded(media, stored)
     # The grant goes in the write that stores the audio: a replace at the revision read.
     old = {**media, ATTACHMENT: attachment, GRANT: None}
     old_file = (media.get(ATTACHMENT) or {}).get("file_id")
