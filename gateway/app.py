@@ -22,7 +22,8 @@ from gateway.calls.keys import IntakeKeys
 from gateway.crossbar import idempotency
 from gateway.crossbar.dispatch import api, banner
 from gateway.crossbar.resource import Registry
-from gateway.dialects import dodev
+from gateway.dialects import dodev, kazi
+from gateway.dialects.kazi import admins as kazi_admins
 from gateway.events import Outbox, Relay, outbox, stream
 from gateway.events.relay import TASK_NAME, RelayConfig
 from gateway.events.retention import Sweeper
@@ -85,6 +86,7 @@ async def prepare_store(store: Store, registry: Registry) -> None:
             *pending.INDEXES,
             *attempts.INDEXES,
             *AUDIT_INDEXES,
+            *kazi_admins.INDEXES,
         ]
     )
     await Sweeper(store, EXPIRIES).prepare()
@@ -183,6 +185,7 @@ def create_app(settings: Settings, store: Store) -> web.Application:
     app.router.add_route("*", "/v2/intake/sms", sms_feed)
     app.router.add_get(openapi.CONTRACT_PATH, openapi.handler())
     app.router.add_route("*", r"/v1/pbx{tail:(/.*)?}", dodev.handler(app))
+    app.router.add_route("*", r"/api{tail:(/.*)?}", kazi.handler(app))
     app.router.add_route("*", r"/{version:v\d+}", api)
     # `[\s\S]`, not `.`: a path with a newline (`%0A`) is still ours to answer.
     app.router.add_route("*", r"/{version:v\d+}/{tail:[\s\S]*}", api)
