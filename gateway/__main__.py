@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from gateway.app import cache_limits, create_app, prepare_store
+from gateway.app import create_app, prepare_store
 from gateway.app_catalog import CatalogError, init_apps
+from gateway.auth.cache import cache_limits
 from gateway.auth.tokens import TokenService, shared_secret
 from gateway.calls.key_commands import intake_key_command
 from gateway.keys import RESOURCES, TOKENS

@@ -13,7 +13,7 @@ from gateway.app_catalog import init_configured_apps
 from gateway.audit.entries import INDEXES as AUDIT_INDEXES
 from gateway.audit.expiry import EXPIRY as AUDIT_EXPIRY
 from gateway.auth import throttle, tokens
-from gateway.auth.cache import CacheLimits
+from gateway.auth.cache import cache_limits
 from gateway.auth.tokens import TokenService, shared_secret
 from gateway.auth.tree import AccountCache
 from gateway.calls import intake
@@ -90,11 +90,6 @@ async def prepare_store(store: Store, registry: Registry) -> None:
         ]
     )
     await Sweeper(store, EXPIRIES).prepare()
-
-
-def cache_limits(settings: Settings) -> CacheLimits:
-    """The bounds of each in-process cache."""
-    return CacheLimits(settings.cache_ttl_ms / 1000, settings.cache_entries, settings.cache_bytes)
 
 
 def relay_config(settings: Settings) -> RelayConfig:

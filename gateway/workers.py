@@ -28,8 +28,9 @@ from pathlib import Path
 from aiohttp import web
 from aiohttp.log import access_logger
 
-from gateway.app import cache_limits, create_app, prepare_store
+from gateway.app import create_app, prepare_store
 from gateway.app_catalog import init_configured_apps, install_fixture_apps
+from gateway.auth.cache import cache_limits
 from gateway.auth.tokens import TokenService, shared_secret
 from gateway.keys import RESOURCES, TOKENS
 from gateway.provision import bootstrap_master, load_fixtures

@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from gateway.settings import Settings
+
 Key = TypeVar("Key")
 Value = TypeVar("Value")
 
@@ -24,6 +26,11 @@ class CacheLimits:
     ttl: float
     entries: int
     bytes: int
+
+
+def cache_limits(settings: Settings) -> CacheLimits:
+    """The bounds of each in-process cache, from the settings."""
+    return CacheLimits(settings.cache_ttl_ms / 1000, settings.cache_entries, settings.cache_bytes)
 
 
 class TtlCache(Generic[Key, Value]):

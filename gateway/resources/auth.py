@@ -144,8 +144,8 @@ async def token_info(ctx: Context) -> Reply:
     return Reply(await _token_info(ctx))
 
 
-async def revoke_token(ctx: Context) -> Reply:
-    """DELETE /v2/token_auth: the token stops working on every instance."""
+async def end_session(ctx: Context) -> None:
+    """The caller's session stops working on every instance (audited)."""
     identity = ctx.identity
     assert identity is not None
     if identity.session_id is not None:
@@ -153,6 +153,11 @@ async def revoke_token(ctx: Context) -> Reply:
         account = await ctx.app[ACCOUNT_CACHE].get(identity.account_id)
         if account is not None:
             await record(ctx, "token_revoked", account, (SESSIONS, identity.session_id))
+
+
+async def revoke_token(ctx: Context) -> Reply:
+    """DELETE /v2/token_auth: the token stops working on every instance."""
+    await end_session(ctx)
     return Reply(None)
 
 

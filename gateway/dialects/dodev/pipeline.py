@@ -12,7 +12,7 @@ from functools import partial
 from aiohttp import web
 
 from gateway.auth.api_keys import VERIFIED_KEYS, VerifiedKeys
-from gateway.auth.cache import CacheLimits
+from gateway.auth.cache import cache_limits
 from gateway.crossbar.bounds import check_request
 from gateway.crossbar.context import Context
 from gateway.crossbar.dispatch import request_id_of
@@ -37,11 +37,7 @@ Serve = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def handler(app: web.Application) -> Serve:
     """The /v1/pbx handler of `app`, whose cache of verified keys it sets up."""
-    settings = app[SETTINGS]
-    limits = CacheLimits(
-        settings.cache_ttl_ms / 1000, settings.cache_entries, settings.cache_bytes
-    )
-    app[VERIFIED_KEYS] = VerifiedKeys(limits)
+    app[VERIFIED_KEYS] = VerifiedKeys(cache_limits(app[SETTINGS]))
     return serve
 
 

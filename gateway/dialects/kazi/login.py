@@ -17,7 +17,8 @@ from gateway.dialects.kazi.admins import user_for_login
 from gateway.dialects.kazi.answer import Answer, answer
 from gateway.dialects.kazi.body import read_fields, required_strings
 from gateway.dialects.kazi.errors import forbidden, invalid, too_many_logins
-from gateway.keys import ACCOUNT_CACHE, TOKENS
+from gateway.keys import TOKENS
+from gateway.resources.auth import end_session
 
 METHOD = "kazi_admin_login"
 BAD_CREDENTIALS = {"login": ["These credentials do not match our records."]}
@@ -73,13 +74,7 @@ async def login(ctx: Context) -> Answer:
 
 async def logout(ctx: Context) -> Answer:
     """End the caller's session on every instance and clear the cookie."""
-    identity = ctx.identity
-    assert identity is not None
-    if identity.session_id is not None:
-        await ctx.app[TOKENS].revoke(identity.session_id)
-        account = await ctx.app[ACCOUNT_CACHE].get(identity.account_id)
-        if account is not None:
-            await record(ctx, "token_revoked", account, (SESSIONS, identity.session_id))
+    await end_session(ctx)
     result = answer("Logged out successfully.")
     result.end_session = True
     return result

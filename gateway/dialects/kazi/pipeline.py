@@ -26,7 +26,7 @@ Serve = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def handler(app: web.Application) -> Serve:
-    """The /api handler of `app`, whose login lookup indexes it creates at startup."""
+    """The /api handler of `app`."""
     return serve
 
 
