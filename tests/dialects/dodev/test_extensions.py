@@ -11,7 +11,9 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from gateway.crossbar.errors import InvalidData
-from gateway.dialects.dodev.endpoints import extension_parts, extensions
+from gateway.dialects.dodev.endpoints import extensions
+from gateway.extensions import numbers as extension_numbers
+from gateway.extensions import parts as extension_parts
 from gateway.settings import Settings
 from tests.conftest import Tree
 from tests.dialects.dodev.helpers import bearer, error_of, mint
@@ -316,7 +318,7 @@ async def test_a_create_failing_after_user_device_and_box_leaves_nothing(
 async def test_a_number_taken_between_check_and_write_is_409_and_leaves_nothing(
     pbx: Pbx, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    checked = extensions.number_holder
+    checked = extension_numbers.number_holder
     taken: list[Body] = []
 
     async def then_taken(ctx: Any, number: str) -> str | None:
@@ -327,7 +329,7 @@ async def test_a_number_taken_between_check_and_write_is_409_and_leaves_nothing(
             taken.append(await pbx.kazoo_data("PUT", "callflows", other))
         return holder
 
-    monkeypatch.setattr(extensions, "number_holder", then_taken)
+    monkeypatch.setattr(extension_numbers, "number_holder", then_taken)
     response = await pbx.call("POST", "", FRONT_DESK)
     error = await error_of(response)
     assert response.status == 409 and error["code"] == "NUMBER_IN_USE"

@@ -8,9 +8,9 @@ from typing import Any
 from gateway.crossbar.documents import Doc
 from gateway.dialects.dodev.body import StrictSchema, load_fields
 from gateway.dialects.dodev.endpoint import Call
-from gateway.dialects.dodev.endpoints.extension_parts import KINDS, Parts, find_parts
 from gateway.dialects.dodev.errors import invalid_field, invalid_fields
 from gateway.dialects.dodev.ids import EXTENSION
+from gateway.extensions.parts import KINDS, Parts, find_parts
 from schemas.fields import Bool, Int, Str
 
 # Extension numbers; longer numbers are phone numbers (Kazoo keeps those in E.164).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from gateway.dialects.dodev.endpoint import Answer, Call
 from gateway.dialects.dodev.endpoints.extension_checks import refusals, refuse_references
 from gateway.dialects.dodev.endpoints.extension_input import requested_parts
-from gateway.dialects.dodev.endpoints.extension_parts import all_or_nothing, owned_devices
+from gateway.extensions.parts import all_or_nothing, owned_devices
 from gateway.resources.callflows import CALLFLOW_DOCS
 from gateway.resources.conferences import CONFERENCE_DOCS
 from gateway.resources.devices import DEVICE_DOCS

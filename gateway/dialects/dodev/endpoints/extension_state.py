@@ -1,28 +1,22 @@
-"""What an extension looks like now: its fields, its line (`status`, `registeredDevices`) from the
-live state the intake reported, the listing and the counts.
-
-A line follows /v2 presence: `dnd` (the user's do_not_disturb), a state set by hand through
-/v2 presence (`away`, ...), `busy` (a live channel of the user or one of its devices),
-`available` (a live registration), else `offline`. Conference, parking and paging extensions
-have no devices and are always `available`.
-"""
+"""What an extension looks like now: its fields, its line (`status`, `registeredDevices`, see
+`gateway.extensions.lines`), the listing and the counts. Conference, parking and paging
+extensions have no devices and are always `available`."""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.calls.channels import LIVE_IN_ACCOUNT, live_channels
-from gateway.calls.presence import LiveState, manual_id, manual_states, user_state
-from gateway.calls.registrations import live_registrations
 from gateway.crossbar.context import Context
 from gateway.crossbar.documents import BY_ACCOUNT, Doc, Listing
 from gateway.crossbar.listing import key_range
 from gateway.crossbar.pagination import decode_key, encode_key
 from gateway.dialects.dodev.endpoint import Answer, Call
 from gateway.dialects.dodev.endpoints.extension_input import requested_parts
-from gateway.dialects.dodev.endpoints.extension_parts import (
+from gateway.dialects.dodev.errors import invalid_field
+from gateway.dialects.dodev.ids import EXTENSION
+from gateway.dialects.dodev.pages import page_request
+from gateway.extensions.lines import STATUSES, Lines, live_lines
+from gateway.extensions.parts import (
     KINDS,
     MODULES,
     Parts,
@@ -34,64 +28,14 @@ from gateway.dialects.dodev.endpoints.extension_parts import (
     user_callflows,
     voicemail_id,
 )
-from gateway.dialects.dodev.errors import invalid_field
-from gateway.dialects.dodev.ids import EXTENSION
-from gateway.dialects.dodev.pages import page_request
 from gateway.resources.callflows import CALLFLOWS
-from gateway.resources.devices import DEVICES
 from gateway.resources.users import USERS
 
-STATUSES = ("available", "busy", "away", "dnd", "offline")
 # The store conditions (besides the account's range) of each kind of extension document.
 NUMBERED_USERS: dict[str, Any] = {"presence_id": {"$exists": True, "$nin": [""]}}
 FEATURE_CALLFLOWS: dict[str, Any] = {"flow.module": {"$in": sorted(MODULES.values())}}
 # A cursor is one of these phases and the sort value to resume at: users, then callflows.
 USERS_PHASE, CALLFLOWS_PHASE = "u", "c"
-
-
-@dataclass(frozen=True)
-class Lines:
-    """The account's live registrations and channels by user, and presence set by hand."""
-
-    account_id: str
-    registered: Counter[str] = field(default_factory=Counter)
-    live: LiveState = field(default_factory=LiveState)
-    manual: dict[str, str] = field(default_factory=dict)
-
-    def of(self, user: Doc) -> tuple[str, int]:
-        """A user's status and how many registrations its devices hold."""
-        by_hand = self.manual.get(manual_id(self.account_id, "users", user["id"]))
-        return user_state(user, set(), self.live, by_hand), self.registered[user["id"]]
-
-
-def _device(doc: Doc) -> str | None:
-    if doc.get("authorizing_type") != "device" or not doc.get("authorizing_id"):
-        return None
-    return str(doc["authorizing_id"])
-
-
-def _owner(doc: Doc, owners: dict[str, str]) -> str | None:
-    device = _device(doc)
-    owner = owners.get(device) if device is not None else None
-    return owner or (str(doc["owner_id"]) if doc.get("owner_id") else None)
-
-
-async def live_lines(ctx: Context) -> Lines:
-    """Three or four queries whatever the number of extensions: the account's registrations,
-    its channels, the devices they name (by id) and the states set by hand."""
-    store, account, limit = ctx.store, str(ctx.account_id), ctx.settings.unpaginated_max
-    registrations = await live_registrations(store, account, limit)
-    channels = await live_channels(store, LIVE_IN_ACCOUNT, account, limit)
-    devices = sorted({device for doc in [*registrations, *channels] if (device := _device(doc))})
-    owners: dict[str, str] = {}
-    if devices:
-        query = {"id": {"$in": devices}, "pvt_account_id": account}
-        found = await store.find(DEVICES, query)
-        owners = {doc["id"]: str(doc["owner_id"]) for doc in found if doc.get("owner_id")}
-    registered = Counter(owner for doc in registrations if (owner := _owner(doc, owners)))
-    busy = {owner for doc in channels if (owner := _owner(doc, owners))}
-    live = LiveState(registered_owners=set(registered), busy_owners=busy)
-    return Lines(account, registered, live, await manual_states(store, account, limit))
 
 
 def view(parts: Parts, lines: Lines) -> Doc:

@@ -1,4 +1,4 @@
-"""`/v1/pbx/extensions`: each extension's parts (see `extension_parts`) made, changed and
+"""`/v1/pbx/extensions`: each extension's parts (see `gateway.extensions.parts`) made, changed and
 removed through the same `save()`/`remove()` as /v2, all of them or none.
 
 A change is checked whole before its first write: every part's Kazoo schema, the number free
@@ -14,21 +14,8 @@ import secrets
 
 from gateway.crossbar.documents import Doc
 from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
-from gateway.dialects.dodev.endpoints.extension_checks import (
-    mailbox_holder,
-    number_holder,
-    number_in_use,
-    presence_holders,
-    refusals,
-    refuse_references,
-    validate_parts,
-)
-from gateway.dialects.dodev.endpoints.extension_documents import (
-    edited_callflow,
-    feature_flow,
-    user_callflow,
-    user_fields,
-)
+from gateway.dialects.dodev.endpoints.extension_checks import refusals, refuse_references
+from gateway.dialects.dodev.endpoints.extension_documents import user_fields
 from gateway.dialects.dodev.endpoints.extension_input import (
     CreateBody,
     PatchBody,
@@ -36,23 +23,24 @@ from gateway.dialects.dodev.endpoints.extension_input import (
     refuse_user_fields,
     requested_parts,
 )
-from gateway.dialects.dodev.endpoints.extension_parts import (
-    Parts,
-    all_or_nothing,
-    content,
-    display_name,
-)
 from gateway.dialects.dodev.endpoints.extension_removal import delete_extension
 from gateway.dialects.dodev.endpoints.extension_state import (
-    Lines,
     extension_stats,
     list_extensions,
-    live_lines,
     read_extension,
     view,
 )
 from gateway.dialects.dodev.errors import invalid_field
 from gateway.dialects.dodev.ids import EXTENSION
+from gateway.extensions.callflows import edited_callflow, feature_flow, user_callflow
+from gateway.extensions.lines import Lines, live_lines
+from gateway.extensions.numbers import require_free, validate_parts
+from gateway.extensions.parts import (
+    Parts,
+    all_or_nothing,
+    content,
+    display_name,
+)
 from gateway.resources.callflows import CALLFLOW_DOCS
 from gateway.resources.conferences import CONFERENCE_DOCS
 from gateway.resources.devices import DEVICE_DOCS
@@ -64,19 +52,8 @@ from gateway.store.ids import new_id
 async def _require_free(
     call: Call, number: str, parts: Parts | None = None, *, mailbox: bool = False
 ) -> None:
-    """409 NUMBER_IN_USE unless only this extension holds `number`: as a callflow's number, a
-    user's extension number, and (`mailbox`) a box's mailbox."""
-    own = (
-        {doc["id"] for doc in (parts.user, parts.callflow, parts.vmbox) if doc} if parts else set()
-    )
-    holder = await number_holder(call.ctx, number)
-    if holder is not None and holder not in own:
-        raise number_in_use(number, holder)
-    if any(user not in own for user in await presence_holders(call.ctx, number)):
-        raise number_in_use(number)
-    box = await mailbox_holder(call.ctx, number) if mailbox else None
-    if box is not None and box not in own:
-        raise number_in_use(number)
+    """NumberTaken (NUMBER_IN_USE, see `refusals`) unless only this extension holds `number`."""
+    await require_free(call.ctx, number, parts.own_ids if parts else set(), mailbox=mailbox)
 
 
 async def _create_user(call: Call, fields: Doc) -> tuple[Parts, Doc]:
@@ -166,7 +143,9 @@ async def _patch_user(call: Call, parts: Parts, fields: Doc) -> Parts:
         new_box = {**content(VMBOX_DOCS, box), "mailbox": number}
     new_flow: Doc | None = None
     if callflow is not None:
-        new_flow = edited_callflow(parts, number, box_id, fields)
+        timeout = fields.get("forwarding_ring_timeout")
+        changes = {"timeout": timeout} if "forwarding_ring_timeout" in fields else {}
+        new_flow = edited_callflow(parts, number, box_id, changes)
     elif wants_box or moved or fields.get("forwarding_ring_timeout") is not None:
         timeout = fields.get("forwarding_ring_timeout")
         new_flow = user_callflow(display_name(new_user), number, user["id"], box_id, timeout)

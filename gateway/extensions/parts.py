@@ -108,6 +108,11 @@ class Parts:
         return str(doc["id"])
 
     @property
+    def own_ids(self) -> set[str]:
+        """The ids of the documents that may hold the extension's number."""
+        return {doc["id"] for doc in (self.user, self.callflow, self.vmbox) if doc}
+
+    @property
     def number(self) -> str | None:
         """The extension's number."""
         if self.user is not None:
