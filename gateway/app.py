@@ -24,6 +24,8 @@ from gateway.crossbar.dispatch import api, banner
 from gateway.crossbar.resource import Registry
 from gateway.dialects import dodev, kazi
 from gateway.dialects.kazi import admins as kazi_admins
+from gateway.dialects.kazi import aliases as kazi_aliases
+from gateway.dialects.kazi import extension_listing as kazi_listing
 from gateway.events import Outbox, Relay, outbox, stream
 from gateway.events.relay import TASK_NAME, RelayConfig
 from gateway.events.retention import Sweeper
@@ -87,6 +89,8 @@ async def prepare_store(store: Store, registry: Registry) -> None:
             *attempts.INDEXES,
             *AUDIT_INDEXES,
             *kazi_admins.INDEXES,
+            *kazi_aliases.INDEXES,
+            *kazi_listing.INDEXES,
         ]
     )
     await Sweeper(store, EXPIRIES).prepare()

@@ -53,7 +53,7 @@ def parse_envelope(raw: bytes, content_type: str) -> dict[str, Any]:
     if not raw.strip() or content_type not in JSON_LIKE:
         return {}
     if content_type == FORM and not raw.lstrip().startswith((b"{", b"[")):
-        return _normalise(_parse_form(raw))
+        return _normalise(parse_form(raw))
     envelope = parse_json(raw)
     if not isinstance(envelope, dict):
         raise invalid("json", "invalid", "All JSON must be valid", target="body")
@@ -98,7 +98,7 @@ def _utf8(raw: bytes) -> str:
         ) from None
 
 
-def _parse_form(raw: bytes) -> dict[str, Any]:
+def parse_form(raw: bytes) -> dict[str, Any]:
     """A form body as a dict; percent-escapes that are not UTF-8 are refused, not replaced."""
     try:
         pairs = parse_qsl(_utf8(raw), errors="strict", max_num_fields=MAX_NODES)

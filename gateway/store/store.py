@@ -289,6 +289,20 @@ class Store:
             )
             return int(doc["count"]) if doc else 1
 
+    async def reserve(self, kind: str, key: str, count: int) -> int:
+        """Take the next `count` numbers of the sequence `key` (from 1, never handed out twice)
+        and return the last of them."""
+        try:
+            await self._guard(self._kind(kind).insert_one({"_id": key, "last": count}))
+            return count
+        except DuplicateKeyError:
+            doc = await self._guard(
+                self._kind(kind).find_one_and_update(
+                    {"_id": key}, {"$inc": {"last": count}}, return_document=True
+                )
+            )
+            return int(doc["last"])
+
     async def counter(self, kind: str, key: str) -> int:
         """The current value of a counter made by count_in_window (0 when none)."""
         doc = await self.get(kind, key)

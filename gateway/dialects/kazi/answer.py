@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,8 @@ class Answer:
     end_session: bool = False
 
 
-Handler = Callable[[Context], Awaitable[Answer]]
+# A handler takes the request's context and its path's values (`{"id": "12"}`).
+Handler = Callable[[Context, Mapping[str, str]], Awaitable[Answer]]
 
 
 def answer(message: str, data: Any = None, status: int = 200) -> Answer:

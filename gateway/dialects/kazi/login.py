@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,7 +38,7 @@ def user_view(user: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def login(ctx: Context) -> Answer:
+async def login(ctx: Context, params: Mapping[str, str]) -> Answer:
     """A session for an admin's username or email and password: cookie and bearer token."""
     fields = await read_fields(ctx)
     errors = required_strings(fields, ("login", "password"))
@@ -72,7 +73,7 @@ async def login(ctx: Context) -> Answer:
     return result
 
 
-async def logout(ctx: Context) -> Answer:
+async def logout(ctx: Context, params: Mapping[str, str]) -> Answer:
     """End the caller's session on every instance and clear the cookie."""
     await end_session(ctx)
     result = answer("Logged out successfully.")

@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from gateway.crossbar.context import Context
+from gateway.crossbar.idempotency import REPLAYED, kept_body
 from gateway.crossbar.jsonout import encode
 from gateway.dialects.kazi.answer import Answer
 from gateway.dialects.kazi.errors import KaziError
@@ -40,3 +41,11 @@ def render_answer(ctx: Context, answer: Answer) -> web.Response:
 def render_error(ctx: Context, error: KaziError) -> web.Response:
     """An error: `{"message", "errors"?}`."""
     return _json(ctx, error.body(), error.status, error.headers)
+
+
+def render_replay(ctx: Context, record: dict[str, Any]) -> web.Response:
+    """The kept answer to an earlier request with this Idempotency-Key, with this request's
+    id and rate-limit headers."""
+    response = _json(ctx, None, record["status"], {**record["headers"], REPLAYED: "true"})
+    response.body = kept_body(record)
+    return response

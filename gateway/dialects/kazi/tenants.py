@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from collections.abc import Mapping
 
-from gateway.auth.tree import ACCOUNTS
 from gateway.crossbar.context import Context
 from gateway.dialects.kazi.answer import Answer, answer
-from gateway.resources.accounts import descendants_query
+from gateway.dialects.kazi.tenancy import tenant_views, tenants
 
 
-def slug_of(name: str) -> str:
-    """Lower-case words joined by dashes: "Customer One" -> "customer-one"."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
-def tenant_view(account: dict[str, Any]) -> dict[str, Any]:
-    """An account as a Kazi tenant."""
-    name = str(account.get("name") or "")
-    return {
-        "id": account["id"],
-        "name": name,
-        "slug": slug_of(name),
-        "domain": account.get("realm"),
-    }
-
-
-async def list_tenants(ctx: Context) -> Answer:
+async def list_tenants(ctx: Context, params: Mapping[str, str]) -> Answer:
     """Every descendant of the caller's account (never the account itself), by tree order."""
-    assert ctx.account is not None
-    query = descendants_query(ctx.account)
-    (field,) = query
-    found = await ctx.store.find(ACCOUNTS, query, sort=field, limit=ctx.settings.unpaginated_max)
-    return answer("Tenants fetched successfully.", [tenant_view(doc) for doc in found])
+    found = await tenants(ctx)
+    views = await tenant_views(ctx, found)
+    return answer("Tenants fetched successfully.", [views[doc["id"]] for doc in found])

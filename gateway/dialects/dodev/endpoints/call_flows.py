@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from gateway.crossbar.claims import CLAIMS, Claim
+from gateway.crossbar.clock import iso_time
 from gateway.crossbar.context import Context
 from gateway.crossbar.documents import Doc
 from gateway.crossbar.errors import InvalidData
@@ -17,7 +18,6 @@ from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
 from gateway.dialects.dodev.errors import PbxError, invalid_field, translated
 from gateway.dialects.dodev.ids import CALL_FLOW
 from gateway.dialects.dodev.pages import cursor_page
-from gateway.dialects.dodev.times import iso_time
 from gateway.resources.callflows import CALLFLOW_DOCS, CALLFLOWS
 
 # The writable fields, named as the callflow document names them.

@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 from gateway.calls.registrations import live_registrations
+from gateway.crossbar.clock import iso_time
 from gateway.crossbar.documents import BY_ACCOUNT, Doc, Listing
 from gateway.crossbar.errors import InvalidData
 from gateway.crossbar.merge import public
@@ -19,7 +20,6 @@ from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
 from gateway.dialects.dodev.errors import PbxError, invalid_field
 from gateway.dialects.dodev.ids import CALL_FLOW, CALL_QUEUE, EXTENSION
 from gateway.dialects.dodev.pages import cursor_page
-from gateway.dialects.dodev.times import iso_time
 from gateway.resources.queues import AGENTS, QUEUE_DOCS, QUEUES, ROSTER
 
 # Each field and the queue document key it is.

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from gateway.crossbar.documents import Doc
 from gateway.crossbar.errors import InvalidData
 from gateway.dialects.dodev.endpoint import Call
 from gateway.dialects.dodev.errors import PbxError, translated
 from gateway.dialects.dodev.ids import CALL_FLOW
-from gateway.extensions.numbers import NumberTaken, number_holder, referencing_callflow
+from gateway.extensions.numbers import NumberTaken, number_holder
 
 # The parts' error paths, named as this dialect names them.
 NAMES = {
@@ -50,16 +51,14 @@ async def refusals(call: Call, number: str | None) -> AsyncIterator[None]:
         raise translated(err, NAMES) from None
 
 
-async def refuse_references(call: Call, ids: list[str], own: str | None) -> None:
-    """409 EXTENSION_IN_USE while a callflow other than the extension's names a part that
-    goes (Kazoo refuses those deletes)."""
-    other = await referencing_callflow(call.ctx, ids, own)
-    if other is not None:
-        name = other.get("name") or other["id"]
-        raise PbxError(
-            409,
-            "EXTENSION_IN_USE",
-            f"Extension {call.params['id'][:80]} is still used by callflow {name}; "
-            "change or delete that callflow first",
-            {"callFlowId": CALL_FLOW.public(other["id"])},
-        )
+def extension_in_use(call: Call, callflow: Doc) -> PbxError:
+    """409 EXTENSION_IN_USE: a callflow other than the extension's names a part that goes
+    (Kazoo refuses those deletes)."""
+    name = callflow.get("name") or callflow["id"]
+    return PbxError(
+        409,
+        "EXTENSION_IN_USE",
+        f"Extension {call.params['id'][:80]} is still used by callflow {name}; "
+        "change or delete that callflow first",
+        {"callFlowId": CALL_FLOW.public(callflow["id"])},
+    )

@@ -14,7 +14,7 @@ import secrets
 
 from gateway.crossbar.documents import Doc
 from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
-from gateway.dialects.dodev.endpoints.extension_checks import refusals, refuse_references
+from gateway.dialects.dodev.endpoints.extension_checks import extension_in_use, refusals
 from gateway.dialects.dodev.endpoints.extension_documents import user_fields
 from gateway.dialects.dodev.endpoints.extension_input import (
     CreateBody,
@@ -41,6 +41,7 @@ from gateway.extensions.parts import (
     content,
     display_name,
 )
+from gateway.extensions.removal import StillReferenced, refuse_referenced
 from gateway.resources.callflows import CALLFLOW_DOCS
 from gateway.resources.conferences import CONFERENCE_DOCS
 from gateway.resources.devices import DEVICE_DOCS
@@ -154,7 +155,10 @@ async def _patch_user(call: Call, parts: Parts, fields: Doc) -> Parts:
         await _require_free(call, number, parts, mailbox=new_box is not None)
     dropped = box if box is not None and not wants_box else None
     if dropped is not None:
-        await refuse_references(call, [dropped["id"]], callflow["id"] if callflow else None)
+        try:
+            await refuse_referenced(call.ctx, [dropped], callflow["id"] if callflow else None)
+        except StillReferenced as err:
+            raise extension_in_use(call, err.callflow) from None
     async with all_or_nothing(call.ctx) as writes:
         if new_user != content(USER_DOCS, user):
             user = await writes.save(USER_DOCS, new_user, user)

@@ -21,6 +21,7 @@ from gateway.auth.identity import Identity
 from gateway.auth.tokens import shared_secret
 from gateway.auth.tree import resolve_account
 from gateway.crossbar.binary import BASE64_TYPES, MULTIPART, read_upload, store_upload, swap_file
+from gateway.crossbar.clock import iso_time
 from gateway.crossbar.context import Context
 from gateway.crossbar.documents import BY_ACCOUNT, Doc, Listing
 from gateway.crossbar.errors import DatastoreConflict
@@ -32,7 +33,6 @@ from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
 from gateway.dialects.dodev.endpoints.recordings import origin_of
 from gateway.dialects.dodev.errors import PbxError, invalid_field, not_found, unauthorized
 from gateway.dialects.dodev.pages import page_request
-from gateway.dialects.dodev.times import iso_time
 from gateway.keys import ACCOUNT_CACHE
 from gateway.resources.media import ATTACHMENT, MEDIA, MEDIA_DOCS, uploaded
 from schemas.fields import Int, Str

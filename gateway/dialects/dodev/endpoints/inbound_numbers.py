@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from gateway.crossbar.clock import iso_time
 from gateway.crossbar.documents import BY_ACCOUNT, Doc, Listing
 from gateway.crossbar.errors import InvalidData
 from gateway.dialects.dodev.body import refuse_unknown
@@ -22,7 +23,6 @@ from gateway.dialects.dodev.endpoints.routing import (
 from gateway.dialects.dodev.errors import PbxError, invalid_field, translated
 from gateway.dialects.dodev.ids import INBOUND_NUMBER
 from gateway.dialects.dodev.pages import cursor_page
-from gateway.dialects.dodev.times import iso_time
 from gateway.resources.numbers import (
     PHONE_NUMBERS,
     STATE,

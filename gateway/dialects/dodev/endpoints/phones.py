@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from gateway.calls.registrations import EXPIRES_AT, REGISTRATIONS, live_registrations, now
+from gateway.crossbar.clock import iso_time
 from gateway.crossbar.documents import BY_ACCOUNT, Doc, Listing
 from gateway.crossbar.listing import key_range
 from gateway.crossbar.pagination import encode_key
 from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
 from gateway.dialects.dodev.ids import EXTENSION, PHONE
 from gateway.dialects.dodev.pages import page_request
-from gateway.dialects.dodev.times import iso_time
 
 _OWNER_ID = re.compile(r"[0-9a-f]{32}")
 # The host of a contact URI: `sip:1001@192.0.2.10:5060;transport=udp`, `<sip:1001@[2001:db8::1]>`.

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from gateway.crossbar.clock import iso_time
 from gateway.crossbar.documents import Doc
 from gateway.crossbar.write import remove
 from gateway.dialects.dodev.endpoint import Answer, Call, Endpoint
 from gateway.dialects.dodev.ids import EXTENSION, RECORDING
 from gateway.dialects.dodev.pages import cursor_page
-from gateway.dialects.dodev.times import iso_time
 from gateway.resources.recordings import RECORDING_DOCS, RECORDINGS, download_paths, start_of
 
 
