@@ -11,7 +11,6 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from gateway.crossbar.errors import InvalidData
-from gateway.dialects.dodev.endpoints import extensions
 from gateway.extensions import numbers as extension_numbers
 from gateway.extensions import parts as extension_parts
 from gateway.settings import Settings
