@@ -5,6 +5,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH_QUICK ?=
+BENCH_METRICS ?=
 MONSTER_UI ?=
 SMARTPBX ?=
 CALLFLOWS ?=
@@ -36,7 +37,7 @@ lint: $(STAMP) ## ruff check, ruff format --check, mypy
 
 bench: $(STAMP) ## benchmark against a bare server into docs/performance.md (BENCH_QUICK=1: short)
 	@command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y wrk)
-	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python -m bench
+	BENCH_QUICK=$(BENCH_QUICK) BENCH_METRICS=$(BENCH_METRICS) $(BIN)/python -m bench
 
 e2e: $(STAMP) ## drive Monster UI with SmartPBX and Callflows in headless Chromium (MONSTER_UI= SMARTPBX= CALLFLOWS=)
 	@$(BIN)/python -m e2e.run --monster-ui "$(MONSTER_UI)" --smartpbx "$(SMARTPBX)" --callflows "$(CALLFLOWS)"

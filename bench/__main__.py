@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seconds", type=int, default=3 if quick else 10)
     parser.add_argument("--warmup", type=int, default=1 if quick else 2)
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument(
+        "--metrics",
+        choices=("on", "off"),
+        default=os.environ.get("BENCH_METRICS") or "on",
+        help="the gateway's /metrics and request counting (off: GATEWAY_METRICS=off)",
+    )
     parser.set_defaults(quick=quick)
     return parser
 
@@ -67,7 +73,7 @@ def code_version() -> str:
     return f"{head or 'unknown'}{' with uncommitted changes' if dirty else ''}"
 
 
-def gateway_env(data_dir: Path, password: str) -> dict[str, str]:
+def gateway_env(data_dir: Path, password: str, metrics: str) -> dict[str, str]:
     """The environment of the benchmarked gateway: embedded store, cheap bcrypt, timings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_")}
     env |= {
@@ -84,6 +90,7 @@ def gateway_env(data_dir: Path, password: str) -> dict[str, str]:
         "GATEWAY_RATE_ADDRESS_PER_SECOND": "100",
         "GATEWAY_RATE_ACCOUNT_CAPACITY": "100000000",
         "GATEWAY_RATE_ACCOUNT_PER_SECOND": "100",
+        "GATEWAY_METRICS": "loopback" if metrics == "on" else "off",
     }
     return env
 
@@ -117,7 +124,7 @@ class Bench:
 
     def start(self) -> tuple[servers.Server, servers.Server]:
         """Gateway (with its store child) and bare server, both pinned to core 0."""
-        env = gateway_env(self.scratch / "data", self.password)
+        env = gateway_env(self.scratch / "data", self.password, self.args.metrics)
         gateway = servers.start("gateway", "gateway", ["serve"], env, self.scratch)
         self.started.append(gateway)
         self.store_pid = servers.store_child(gateway)
@@ -216,7 +223,8 @@ def write_report(bench: Bench, mode: str, started: datetime) -> bool:
         f"Machine: {machine()}.",
         f"Code: {code_version()}.",
         f"Mode: {mode}, {args.rounds} round(s) of {args.seconds} s per run "
-        f"(warm-up {args.warmup} s), wrk -t{wrk.THREADS} -c{wrk.CONNECTIONS}.",
+        f"(warm-up {args.warmup} s), wrk -t{wrk.THREADS} -c{wrk.CONNECTIONS}, "
+        f"metrics {args.metrics}.",
         *bench.notes,
     ]
     blocks = [report.table(summaries), ["Memory (VmRSS / VmHWM, MiB):"]]

@@ -16,15 +16,19 @@ from aiohttp import web
 from gateway.app import create_app, prepare_store
 from gateway.app_catalog import CatalogError, init_apps
 from gateway.auth.cache import cache_limits
-from gateway.auth.tokens import TokenService, shared_secret
+from gateway.auth.tokens import SESSIONS, TokenService, shared_secret
 from gateway.calls.key_commands import intake_key_command
 from gateway.keys import RESOURCES, TOKENS
+from gateway.observe.logs import configure_logging
 from gateway.provision import create_master, has_accounts
 from gateway.settings import Settings, SettingsError
 from gateway.simulate import simulate
+from gateway.store.backup import BackupError, backup, restore
 from gateway.store.connect import open_store
+from gateway.store.embedded import StoreLocked
 from gateway.workers import (
     CannotListen,
+    StoreLost,
     seed_demo,
     serve_app,
     serve_worker,
@@ -39,11 +43,6 @@ INTAKE_KEY_COMMANDS = {
     "revoke-intake-key": "revoke",
 }
 Result = TypeVar("Result")
-# With several processes each line names the one that wrote it.
-LOG_FORMAT = {
-    False: "%(asctime)s %(levelname)s %(name)s %(message)s",
-    True: "%(asctime)s %(levelname)s [%(process)d] %(name)s %(message)s",
-}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     apps = commands.add_parser("init-apps", help="register the Monster apps of a folder")
     apps.add_argument("directory", type=Path, help="a folder of apps, each with metadata/app.json")
     apps.add_argument("--api-url", help="the API URL the apps should call (default: none)")
+    backup = commands.add_parser("backup", help="copy the embedded store into a folder")
+    backup.add_argument("directory", type=Path, help="a new or empty folder")
+    restore = commands.add_parser("restore", help="restore a backup into an empty data folder")
+    restore.add_argument("directory", type=Path, help="a folder `backup` wrote")
     sim = commands.add_parser("simulate", help="drive a running gateway's intake")
     sim.add_argument("--accounts", required=True, help="comma-separated account names or ids")
     sim.add_argument("--url", default="http://127.0.0.1:8000")
@@ -77,9 +80,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def serve(settings: Settings, host: str, port: int, fixtures: Path | None) -> None:
-    """Run in this process until interrupted."""
-    async with open_store(settings) as store:
+async def serve(settings: Settings, host: str, port: int, fixtures: Path | None) -> int:
+    """Run in this process until interrupted or the store is lost; the exit code."""
+    stop = asyncio.Event()
+    lost = StoreLost(stop)
+    async with open_store(settings, lost) as store:
         app = create_app(settings, store)
 
         async def seed(app: web.Application) -> AsyncIterator[None]:
@@ -89,22 +94,22 @@ async def serve(settings: Settings, host: str, port: int, fixtures: Path | None)
 
         app.cleanup_ctx.append(seed)
         site = partial(web.TCPSite, host=host, port=port)
-        await serve_app(app, settings, site, f"listening on http://{host}:{port}/v2/")
+        await serve_app(app, settings, site, f"listening on http://{host}:{port}/v2/", stop)
+    return lost.exit_code
 
 
 def serve_command(settings: Settings, args: argparse.Namespace) -> int:
     """`serve`: in this process, as N workers under a supervisor, or as one of those workers."""
-    if args.worker_fd is not None:
-        run(serve_worker(settings, args.host, args.port, args.worker_fd, args.worker_of))
-    elif args.workers == 1:
-        run(serve(settings, args.host, args.port, args.fixtures))
-    else:
-        try:
-            run(supervise(settings, args.host, args.port, args.fixtures, args.workers))
-        except CannotListen as err:
-            print(f"serve: {err}", file=sys.stderr)
-            return 1
-    return 0
+    try:
+        if args.worker_fd is not None:
+            run(serve_worker(settings, args.host, args.port, args.worker_fd, args.worker_of))
+            return 0
+        if args.workers == 1:
+            return run(serve(settings, args.host, args.port, args.fixtures))
+        return run(supervise(settings, args.host, args.port, args.fixtures, args.workers))
+    except (CannotListen, StoreLocked) as err:
+        print(f"serve: {err}", file=sys.stderr)
+        return 1
 
 
 async def create_account_command(
@@ -139,6 +144,38 @@ async def init_apps_command(settings: Settings, directory: Path, api_url: str | 
         return 0
 
 
+def backup_command(settings: Settings, command: str, directory: Path) -> int:
+    """`backup DIR` (while serving) or `restore DIR` (into an empty data folder)."""
+    if settings.mongo_url is not None:
+        print(
+            f"{command}: the store is GATEWAY_MONGO_URL's MongoDB; use mongodump/mongorestore",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        if command == "backup":
+            names = backup(settings.data_dir, str(directory))
+        else:
+            names = restore(str(directory), settings.data_dir)
+    except BackupError as err:
+        print(f"{command}: {err}", file=sys.stderr)
+        return 1
+    if command == "backup":
+        print(f"backup: {', '.join(names)} from {settings.data_dir} to {directory}")
+        return 0
+    ended = run(end_restored_sessions(settings))
+    print(f"restore: {', '.join(names)} from {directory} to {settings.data_dir}")
+    print(f"restore: {ended} sessions of the backup ended: their users log in again")
+    return 0
+
+
+async def end_restored_sessions(settings: Settings) -> int:
+    """Delete the backup's login sessions: one revoked after the backup was taken would
+    otherwise work again. How many there were."""
+    async with open_store(settings) as store:
+        return await store.delete_many(SESSIONS, {})
+
+
 def run(main: Coroutine[Any, Any, Result]) -> Result:
     """Run on uvloop where it is installed (it cuts the driver's and aiohttp's CPU per request)."""
     try:
@@ -157,13 +194,13 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as err:
             print(f"serve: {err}", file=sys.stderr)
             return 2
-    several = args.command == "serve" and (args.workers > 1 or args.worker_fd is not None)
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT[several])
     try:
         settings = Settings.from_env()
     except SettingsError as err:
         print(f"invalid settings: {err}", file=sys.stderr)
         return 2
+    several = args.command == "serve" and (args.workers > 1 or args.worker_fd is not None)
+    configure_logging(settings.log_format, several)
     try:
         if args.command == "serve":
             return serve_command(settings, args)
@@ -174,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             accounts = [name.strip() for name in args.accounts.split(",") if name.strip()]
             return run(simulate(settings, args.url, key, accounts, args.rate, args.duration))
+        if args.command in ("backup", "restore"):
+            return backup_command(settings, args.command, args.directory)
         if args.command == "init-apps":
             return run(init_apps_command(settings, args.directory, args.api_url))
         if args.command in INTAKE_KEY_COMMANDS:

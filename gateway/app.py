@@ -36,6 +36,7 @@ from gateway.keys import (
     INTAKE_KEYS,
     INTAKE_TYPES,
     LIMITER,
+    READINESS,
     RESOURCES,
     SETTINGS,
     STORE,
@@ -44,6 +45,9 @@ from gateway.keys import (
     WEBHOOK_SENDER,
 )
 from gateway.migrations import upgrade
+from gateway.observe.endpoint import serve_metrics
+from gateway.observe.middleware import track_request
+from gateway.probes import Readiness, healthz, readyz
 from gateway.provision import bootstrap_master
 from gateway.ratelimit import Limiter
 from gateway.ratelimit import shared as rate_buckets
@@ -133,6 +137,7 @@ def create_app(settings: Settings, store: Store) -> web.Application:
     app = web.Application(
         client_max_size=settings.max_upload_size + 65536,
         handler_args={"max_line_size": 16_384},
+        middlewares=(track_request,),
     )
     app[SETTINGS] = settings
     app[STORE] = store
@@ -156,6 +161,7 @@ def create_app(settings: Settings, store: Store) -> web.Application:
         store, ancestors_of(app), app[WEBHOOK_SENDER].wake, settings.events_poll_ms / 1000
     )
     app[EVENT_RELAY].on_published(app[WEBHOOK_FANOUT].wake)
+    app[READINESS] = Readiness()
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         await prepare_store(store, app[RESOURCES])
@@ -163,6 +169,7 @@ def create_app(settings: Settings, store: Store) -> web.Application:
         app[TOKENS] = TokenService(store, secret, settings.token_ttl, limits)
         await bootstrap_master(app)
         await init_configured_apps(app)
+        app[READINESS].prepared = True
         yield
 
     async def relay(app: web.Application) -> AsyncIterator[None]:
@@ -171,15 +178,24 @@ def create_app(settings: Settings, store: Store) -> web.Application:
         fanning = asyncio.create_task(app[WEBHOOK_FANOUT].run(), name=FANOUT_TASK)
         sending = asyncio.create_task(app[WEBHOOK_SENDER].run(), name=SENDER_TASK)
         yield
+        # Each loop ends after its round in progress, so an event is published and a delivery
+        # queued or recorded, or not yet; only one still busy after STOP_SECONDS is cancelled.
+        app[EVENT_RELAY].halt()
+        app[WEBHOOK_FANOUT].halt()
         await app[WEBHOOK_SENDER].stop()
-        for task in (sending, fanning, relaying):
+        _, late = await asyncio.wait({sending, fanning, relaying}, timeout=STOP_SECONDS)
+        for task in late:
             task.cancel()
-        await asyncio.wait({sending, fanning, relaying}, timeout=STOP_SECONDS)
+        if late:
+            await asyncio.wait(late, timeout=STOP_SECONDS)
         await app[WEBHOOK_FANOUT].stop()
         await app[EVENT_RELAY].stop()
 
     app.cleanup_ctx.append(services)
     app.cleanup_ctx.append(relay)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    serve_metrics(app)
     app.router.add_route("*", "/v2/intake", intake.intake)
     app.router.add_route("*", "/v2/intake/sms", sms_feed)
     app.router.add_get(openapi.CONTRACT_PATH, openapi.handler())

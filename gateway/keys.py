@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from gateway.calls.keys import IntakeKeys
     from gateway.crossbar.resource import Registry
     from gateway.events import Outbox, Relay
+    from gateway.observe.metrics import AppMetrics
+    from gateway.probes import Readiness
     from gateway.ratelimit import Limiter
     from gateway.webhooks.fanout import Fanout
     from gateway.webhooks.sender import Sender
@@ -32,3 +34,5 @@ EVENT_RELAY: web.AppKey[Relay] = web.AppKey("event_relay")
 WEBHOOK_FANOUT: web.AppKey[Fanout] = web.AppKey("webhook_fanout")
 WEBHOOK_SENDER: web.AppKey[Sender] = web.AppKey("webhook_sender")
 LIMITER: web.AppKey[Limiter] = web.AppKey("limiter")
+READINESS: web.AppKey[Readiness] = web.AppKey("readiness")
+METRICS: web.AppKey[AppMetrics] = web.AppKey("metrics")

@@ -18,6 +18,12 @@ class Settings:
     mongo_url: str | None = None
     mongo_database: str = "gateway"
     data_dir: str = "./data"
+    store_selection_timeout_ms: int = 1000
+    store_connect_timeout_ms: int = 1000
+    store_socket_timeout_ms: int = 10_000
+    store_restarts: int = 5
+    drain_seconds: float = 0.0
+    shutdown_grace_seconds: int = 30
     admin_account: str = "master"
     admin_username: str | None = None
     admin_password: str | None = None
@@ -61,6 +67,9 @@ class Settings:
     turn_urls: tuple[str, ...] = ()
     turn_secret: str | None = None
     turn_ttl: int = 86400
+    metrics: str = "loopback"
+    metrics_token: str | None = None
+    log_format: str = "text"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +82,18 @@ class Settings:
                 get("GATEWAY_MONGO_DATABASE", "gateway"), "GATEWAY_MONGO_DATABASE"
             ),
             data_dir=get("GATEWAY_DATA_DIR") or "./data",
+            store_selection_timeout_ms=_int(
+                env, "GATEWAY_STORE_SELECTION_TIMEOUT_MS", 1000, 100, 120_000
+            ),
+            store_connect_timeout_ms=_int(
+                env, "GATEWAY_STORE_CONNECT_TIMEOUT_MS", 1000, 100, 120_000
+            ),
+            store_socket_timeout_ms=_int(
+                env, "GATEWAY_STORE_SOCKET_TIMEOUT_MS", 10_000, 100, 600_000
+            ),
+            store_restarts=_int(env, "GATEWAY_STORE_RESTARTS", 5, 0, 100),
+            drain_seconds=_int(env, "GATEWAY_DRAIN_MS", 0, 0, 120_000) / 1000,
+            shutdown_grace_seconds=_int(env, "GATEWAY_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600),
             admin_account=get("GATEWAY_ADMIN_ACCOUNT") or "master",
             admin_username=get("GATEWAY_ADMIN_USERNAME") or None,
             admin_password=get("GATEWAY_ADMIN_PASSWORD") or None,
@@ -118,6 +139,9 @@ class Settings:
             trusted_proxies=frozenset(
                 p.strip() for p in get("GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
+            metrics=_choice(env, "GATEWAY_METRICS", ("off", "loopback", "token"), "loopback"),
+            metrics_token=_metrics_token(env),
+            log_format=_choice(env, "GATEWAY_LOG_FORMAT", ("text", "json"), "text"),
         )
 
 
@@ -169,6 +193,22 @@ def _turn_secret(env: Mapping[str, str]) -> str | None:
     if secret is None and env.get("GATEWAY_TURN_URLS", "").strip(" ,"):
         raise SettingsError("GATEWAY_TURN_URLS needs GATEWAY_TURN_SECRET")
     return secret
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _metrics_token(env: Mapping[str, str]) -> str | None:
+    token = env.get("GATEWAY_METRICS_TOKEN") or None
+    if token is not None and len(token) < 16:
+        raise SettingsError("GATEWAY_METRICS_TOKEN must be at least 16 characters")
+    if token is None and (env.get("GATEWAY_METRICS") or "").strip().lower() == "token":
+        raise SettingsError("GATEWAY_METRICS=token needs GATEWAY_METRICS_TOKEN")
+    return token
 
 
 def _secret(value: str | None) -> str | None:

@@ -43,6 +43,9 @@ class TtlCache(Generic[Key, Value]):
         self._bytes = 0
         self._loading: dict[Key, asyncio.Future[Value | None]] = {}
         self._drops = 0
+        # For the metrics, which read them at scrape time (plain ints: the cheapest count).
+        self.hits = 0
+        self.misses = 0
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -56,11 +59,14 @@ class TtlCache(Generic[Key, Value]):
         """The live value under `key`, or None."""
         entry = self._entries.get(key)
         if entry is None:
+            self.misses += 1
             return None
         if entry[0] <= self.clock():
             self._discard(key)
+            self.misses += 1
             return None
         self._entries.move_to_end(key)
+        self.hits += 1
         return entry[2]
 
     async def get_or_load(

@@ -36,6 +36,7 @@ from gateway.crossbar.validation import load
 from gateway.events.outbox import intake_intent
 from gateway.events.retention import Expiry
 from gateway.keys import ACCOUNT_CACHE, EVENT_OUTBOX, INTAKE_KEYS, INTAKE_TYPES, SETTINGS
+from gateway.observe.metrics import count_intake
 from gateway.store import DuplicateValue, StoreUnavailable
 from schemas.intake import CdrEvent, ChannelEvent, IntakeEvent, RegistrationEvent
 
@@ -160,4 +161,5 @@ async def _take(ctx: Context, raw: Any) -> dict[str, Any] | None:
     except DuplicateValue:
         pass  # the same event, taken at the same time by another request
     outbox.changed()
+    count_intake(ctx.app, event["type"])
     return None

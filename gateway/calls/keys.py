@@ -35,7 +35,7 @@ class IntakeKeys:
     def __init__(self, store: Store, configured: frozenset[str], limits: CacheLimits) -> None:
         self.store = store
         self._configured = tuple(digest(key) for key in configured)
-        self._known: TtlCache[str, dict[str, Any]] = TtlCache(limits)
+        self.entries: TtlCache[str, dict[str, Any]] = TtlCache(limits)
 
     async def valid(self, key: str | None) -> bool:
         """True for a configured key or a stored one that was not revoked."""
@@ -44,7 +44,7 @@ class IntakeKeys:
         wanted = digest(key)
         if any(hmac.compare_digest(wanted, known) for known in self._configured):
             return True
-        found = await self._known.get_or_load(
+        found = await self.entries.get_or_load(
             wanted, lambda: self.store.get(INTAKE_KEYS, wanted), lambda _: 256
         )
         return found is not None
@@ -66,5 +66,5 @@ class IntakeKeys:
         matching = [record for record in await self.listed() if record["id"].startswith(key_id)]
         if len(matching) != 1 or len(key_id) < 8:
             return False
-        self._known.drop(matching[0]["id"])
+        self.entries.drop(matching[0]["id"])
         return await self.store.delete(INTAKE_KEYS, matching[0]["id"])

@@ -78,6 +78,10 @@ class Relay:
         self._round = asyncio.Lock()
         self._next_seq: int | None = None
         self._listeners: list[Callable[[], None]] = []
+        self._halting = False
+        # What this instance's relay moved since it started (read by the metrics).
+        self.published = 0
+        self.dropped = 0
 
     def on_published(self, listener: Callable[[], None]) -> None:
         """Call `listener` (cheap, synchronous) after events are published here."""
@@ -88,7 +92,7 @@ class Relay:
         self._wakeup.set()
 
     async def run(self) -> None:
-        """Rounds until cancelled: at once after a wake-up, else every poll interval."""
+        """Rounds until halted: at once after a wake-up, else every poll interval."""
         await run_rounds(
             "event relay",
             self._round_and_sweep,
@@ -96,7 +100,13 @@ class Relay:
             self.config.poll_seconds,
             again=lambda moved: moved >= self.config.batch,
             settle_seconds=self.config.settle_seconds,
+            stopping=lambda: self._halting,
         )
+
+    def halt(self) -> None:
+        """End `run` after the round in progress (shutdown's safe point)."""
+        self._halting = True
+        self._wakeup.set()
 
     async def _round_and_sweep(self) -> int:
         moved = (await self.relay_round()).total
@@ -147,6 +157,8 @@ class Relay:
             done = published + [intent["id"] for intent in decision.drop]
             if done:
                 await self.store.delete_many(OUTBOX, {"id": {"$in": done}})
+            self.published += len(published)
+            self.dropped += len(decision.drop)
             return Moved(len(published), len(decision.drop))
 
     async def _current(self, entries: list[Intent]) -> dict[DocKey, str | None]:

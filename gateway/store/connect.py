@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from pymongo import AsyncMongoClient
 
+from gateway.observe.store_metrics import store_listener
 from gateway.settings import Settings
 from gateway.store.embedded import EmbeddedServer
 from gateway.store.store import Doc, Store
@@ -24,20 +25,34 @@ CONCERNS: dict[str, Any] = {
 }
 
 
-def connect(url: str) -> AsyncMongoClient[Doc]:
-    """A driver client with the gateway's concerns (they override any the URL names)."""
+def connect(url: str, settings: Settings | None = None) -> AsyncMongoClient[Doc]:
+    """A driver client with the gateway's concerns (they override any the URL names) and its
+    timeouts: a store that is down shows as one within about a second, not the driver's 30 s."""
+    settings = settings or Settings()
     return AsyncMongoClient(
-        url, serverSelectionTimeoutMS=5000, uuidRepresentation="standard", **CONCERNS
+        url,
+        serverSelectionTimeoutMS=settings.store_selection_timeout_ms,
+        connectTimeoutMS=settings.store_connect_timeout_ms,
+        socketTimeoutMS=settings.store_socket_timeout_ms,
+        uuidRepresentation="standard",
+        # The driver builds an event per command only when someone listens.
+        event_listeners=[] if settings.metrics == "off" else [store_listener()],
+        **CONCERNS,
     )
 
 
 @asynccontextmanager
-async def store_url(settings: Settings) -> AsyncIterator[str]:
-    """GATEWAY_MONGO_URL, or an embedded server's URL, valid as long as the context."""
+async def store_url(
+    settings: Settings, on_fatal: Callable[[str], None] | None = None
+) -> AsyncIterator[str]:
+    """GATEWAY_MONGO_URL, or an embedded server's URL, valid as long as the context;
+    `on_fatal` is called when the embedded server died for good."""
     if settings.mongo_url is not None:
         yield settings.mongo_url
         return
-    embedded = EmbeddedServer(settings.data_dir)
+    embedded = EmbeddedServer(
+        settings.data_dir, restarts=settings.store_restarts, on_fatal=on_fatal
+    )
     url = await embedded.start()
     try:
         yield url
@@ -47,10 +62,12 @@ async def store_url(settings: Settings) -> AsyncIterator[str]:
 
 
 @asynccontextmanager
-async def open_store(settings: Settings) -> AsyncIterator[Store]:
+async def open_store(
+    settings: Settings, on_fatal: Callable[[str], None] | None = None
+) -> AsyncIterator[Store]:
     """Yield a connected Store; the embedded server lives as long as the context."""
-    async with store_url(settings) as url:
-        store = Store(connect(url), settings.mongo_database)
+    async with store_url(settings, on_fatal) as url:
+        store = Store(connect(url, settings), settings.mongo_database)
         try:
             await store.ping()
             yield store

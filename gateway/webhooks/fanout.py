@@ -46,6 +46,7 @@ class Fanout:
         self.lease = Lease(store, "webhooks_fanout", 10.0)
         self._wakeup = Wakeup()
         self._batch = asyncio.Lock()
+        self._halting = False
         # Only the lease holder moves the cursor, so while it holds it, it knows it.
         self._cursor: int | None = None
 
@@ -54,14 +55,20 @@ class Fanout:
         self._wakeup.set()
 
     async def run(self) -> None:
-        """Batches until cancelled."""
+        """Batches until halted."""
         await run_rounds(
             "webhook fan-out",
             self.run_once,
             self._wakeup,
             self.poll_seconds,
             again=lambda moved: moved >= BATCH,
+            stopping=lambda: self._halting,
         )
+
+    def halt(self) -> None:
+        """End `run` after the batch in progress (shutdown's safe point)."""
+        self._halting = True
+        self._wakeup.set()
 
     async def drain(self) -> None:
         """Batches until the stream is followed to its end."""

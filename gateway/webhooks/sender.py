@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 WEBHOOKS = "webhooks"
 FAILED_EVENTS = "pvt_failed_events"
 READ_LIMIT = 1024
+RESULTS = ("success", "failure", "disabled")
 # Disable a hook: (hook id, reason).
 Disable = Callable[[str, str], Awaitable[None]]
 
@@ -67,6 +68,9 @@ class Sender:
         self._running: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
         self._stopping = False
+        # Tries by result since start (read by the metrics): success, failure, or disabled
+        # (not sent: the hook was disabled or deleted meanwhile).
+        self.results = dict.fromkeys(RESULTS, 0)
 
     def wake(self) -> None:
         """Deliveries were queued."""
@@ -112,6 +116,7 @@ class Sender:
     async def stop(self, grace: float = 10.0) -> None:
         """Stop claiming, let tries in flight end within `grace`, then close the client."""
         self._stopping = True
+        self._wakeup.set()
         if self._running:
             await asyncio.wait(set(self._running), timeout=grace)
         for task in set(self._running):
@@ -141,9 +146,11 @@ class Sender:
     async def _deliver(self, item: Delivery) -> None:
         hook = await self.store.get(WEBHOOKS, item["hook_id"])
         if hook is None or not hook.get("enabled", True):
+            self.results["disabled"] += 1
             await finish(self.store, item)
             return
         outcome = await self.send(hook, item["message_id"], item["payload"])
+        self.results["success" if outcome.ok else "failure"] += 1
         tries = item["tries"] + 1
         retries_left = max(0, 1 + int(hook.get("retries", 2)) - tries)
         await record_attempt(self.store, item, outcome, retries_left, self.config.keep_attempts)

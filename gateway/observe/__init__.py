@@ -1,0 +1,1 @@
+"""Operations: Prometheus metrics at /metrics, JSON logs and the access log."""
