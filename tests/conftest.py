@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from pymongo import AsyncMongoClient
 
 from gateway.app import BACKGROUND_TASKS, create_app
 from gateway.provision import create_account, create_master, create_user
 from gateway.settings import Settings
 from gateway.store import Store
+from gateway.store.connect import connect
 from gateway.store.embedded import free_loopback_port
 
 MASTER_PASSWORD = "master-secret"
@@ -95,8 +95,8 @@ def settings() -> Settings:
 
 @pytest.fixture
 async def store(mongo_url: str) -> AsyncIterator[Store]:
-    """A store on a database of its own."""
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url)
+    """A store on a database of its own, through the gateway's own client settings."""
+    client = connect(mongo_url)
     name = f"t{secrets.token_hex(6)}"
     yield Store(client, name)
     await client.drop_database(name)
@@ -110,8 +110,9 @@ async def app(settings: Settings, store: Store) -> web.Application:
 
 
 @pytest.fixture
-async def client(aiohttp_client: Callable[..., Any], app: web.Application) -> TestClient[Any, Any]:
-    """An HTTP client for the started application."""
+async def client(app: web.Application, aiohttp_client: Callable[..., Any]) -> TestClient[Any, Any]:
+    """An HTTP client for the started application (made after the store, so the app stops
+    before the store closes)."""
     result: TestClient[Any, Any] = await aiohttp_client(app)
     return result
 
