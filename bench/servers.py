@@ -141,11 +141,12 @@ def wait_until_answers(server: Server, timeout: float = 60.0) -> None:
 
 
 def store_child(gateway: Server, timeout: float = 30.0) -> int:
-    """The pid of the embedded store (nx-27017) the gateway started as its child."""
+    """The pid of the embedded store (nx-27017 under gateway/store/child.py's launcher, which
+    runs it in its own process) the gateway started as its child."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for pid in children(gateway.pid):
-            if "nx_27017" in cmdline(pid):
+            if "gateway.store.child" in cmdline(pid):
                 return pid
         time.sleep(0.1)
     raise RuntimeError("no nx-27017 child process under the gateway")
