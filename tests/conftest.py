@@ -202,3 +202,12 @@ def auth_headers(client: TestClient[Any, Any], tree: Tree) -> Callable[[str], An
 
 
 __all__ = ["asyncio", "Tree", "login", "make_tree", "md5_credentials"]
+
+
+def alive(pid: int) -> bool:
+    """True while `pid` exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"

@@ -22,7 +22,7 @@ import pytest
 
 from gateway.__main__ import main
 from gateway.store.embedded import free_loopback_port
-from tests.conftest import md5_credentials
+from tests.conftest import alive, md5_credentials
 
 STARTED = re.compile(r"worker (\d+) started \(pid (\d+)\)")
 USERNAME, PASSWORD, ACCOUNT = "root", "pw-workers", "Workers Test"
@@ -91,15 +91,6 @@ def children_of(pid: int) -> set[int]:
                 if int(fields[1]) == pid and fields[0] != "Z":
                     found.add(int(entry.name))
     return found
-
-
-def alive(pid: int) -> bool:
-    """True while `pid` exists and is not a zombie."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rindex(")") + 2] != "Z"
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from gateway.settings import Settings
 from gateway.store import Store, StoreUnavailable
 from gateway.store.connect import connect
 from gateway.store.embedded import EmbeddedServer, StoreLocked, free_loopback_port
+from tests.conftest import alive
 
 WAIT_SECONDS = 10.0
 
@@ -65,15 +66,6 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = WAIT_SEC
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.02)
-
-
-def alive(pid: int) -> bool:
-    """True while `pid` exists and is not a zombie."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rindex(")") + 2] != "Z"
 
 
 def pid_of(server: EmbeddedServer) -> int:
