@@ -134,13 +134,23 @@ class Settings:
             apps_api_url=get("GATEWAY_APPS_API_URL") or None,
             stun_urls=_ice_urls(env, "GATEWAY_STUN_URLS", ("stun:", "stuns:")),
             turn_urls=_ice_urls(env, "GATEWAY_TURN_URLS", ("turn:", "turns:")),
-            turn_secret=_turn_secret(env),
+            turn_secret=_shared_secret(
+                env,
+                "GATEWAY_TURN_SECRET",
+                "GATEWAY_TURN_URLS" if env.get("GATEWAY_TURN_URLS", "").strip(" ,") else None,
+            ),
             turn_ttl=_int(env, "GATEWAY_TURN_TTL", 86400, 60, 7 * 86400),
             trusted_proxies=frozenset(
                 p.strip() for p in get("GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
             metrics=_choice(env, "GATEWAY_METRICS", ("off", "loopback", "token"), "loopback"),
-            metrics_token=_metrics_token(env),
+            metrics_token=_shared_secret(
+                env,
+                "GATEWAY_METRICS_TOKEN",
+                "GATEWAY_METRICS=token"
+                if (env.get("GATEWAY_METRICS") or "").strip().lower() == "token"
+                else None,
+            ),
             log_format=_choice(env, "GATEWAY_LOG_FORMAT", ("text", "json"), "text"),
         )
 
@@ -186,15 +196,6 @@ def _ice_urls(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> tu
     return urls
 
 
-def _turn_secret(env: Mapping[str, str]) -> str | None:
-    secret = env.get("GATEWAY_TURN_SECRET") or None
-    if secret is not None and len(secret) < 16:
-        raise SettingsError("GATEWAY_TURN_SECRET must be at least 16 characters")
-    if secret is None and env.get("GATEWAY_TURN_URLS", "").strip(" ,"):
-        raise SettingsError("GATEWAY_TURN_URLS needs GATEWAY_TURN_SECRET")
-    return secret
-
-
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
     value = (env.get(name) or default).strip().lower()
     if value not in choices:
@@ -202,13 +203,14 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default
     return value
 
 
-def _metrics_token(env: Mapping[str, str]) -> str | None:
-    token = env.get("GATEWAY_METRICS_TOKEN") or None
-    if token is not None and len(token) < 16:
-        raise SettingsError("GATEWAY_METRICS_TOKEN must be at least 16 characters")
-    if token is None and (env.get("GATEWAY_METRICS") or "").strip().lower() == "token":
-        raise SettingsError("GATEWAY_METRICS=token needs GATEWAY_METRICS_TOKEN")
-    return token
+def _shared_secret(env: Mapping[str, str], name: str, needed_by: str | None) -> str | None:
+    """A secret of at least 16 characters, required when `needed_by` names what needs it."""
+    secret = env.get(name) or None
+    if secret is not None and len(secret) < 16:
+        raise SettingsError(f"{name} must be at least 16 characters")
+    if secret is None and needed_by is not None:
+        raise SettingsError(f"{needed_by} needs {name}")
+    return secret
 
 
 def _secret(value: str | None) -> str | None:
